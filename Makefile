@@ -1,0 +1,41 @@
+# The two set-up commands of the README: `make run` and `make test`. Each builds .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint serve setup clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## Set up the local database (SQLite unless DATABASE_URL says otherwise) with demo data and accounts.
+setup: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_catalog
+	$(PY) manage.py create_demo_staff
+
+## Run the platform at http://$(HOST)/ with demo data.
+run: setup
+	$(PY) manage.py runserver $(HOST)
+
+## Run the whole test suite.
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Format check and lint.
+lint: $(VENV)/.dev
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,17 @@
+"""Test settings: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set (CI)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key")
+os.environ.setdefault("DJANGO_JWT_SIGNING_KEY", "test-jwt-signing-key-that-is-long-enough-for-hs256")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from .base import *  # noqa: E402,F403
+
+# Hashing strength is not under test here; a fast hasher keeps the suite quick.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
