@@ -1,0 +1,25 @@
+"""JSON renderer that wraps every API response in the contract's envelope."""
+
+from rest_framework.renderers import JSONRenderer
+
+from . import envelope
+
+ERROR_KEYS = {"code", "message", "details"}
+
+
+class EnvelopeJSONRenderer(JSONRenderer):
+    """Success bodies become `data`; error bodies, shaped by the exception handler, become `error`."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is None:
+            return super().render(data, accepted_media_type, renderer_context)
+        if response.status_code == 204:
+            return b""
+        if response.status_code < 400:
+            body = envelope.success(data)
+        elif isinstance(data, dict) and data.keys() == ERROR_KEYS:
+            body = {"success": False, "data": None, "error": data}
+        else:
+            body = envelope.failure_for_status(response.status_code, details=data)
+        return super().render(body, accepted_media_type, renderer_context)

@@ -1,0 +1,26 @@
+"""Router wiring of API v1."""
+
+from django.urls import include, path
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherViewSet
+
+
+class PublicAPIRootView(APIRootView):
+    """The bookstore platform's API, version 1. Anyone may read the catalog."""
+
+    permission_classes = [AllowAny]
+
+
+router = DefaultRouter()
+router.APIRootView = PublicAPIRootView
+router.register("books", BookViewSet, basename="book")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("publishers", PublisherViewSet, basename="publisher")
+router.register("genres", GenreViewSet, basename="genre")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("", include("accounts.urls")),
+]

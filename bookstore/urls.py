@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+
+from bookstore.api.views import api_not_found
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api-auth/", include("rest_framework.urls")),
+    path("api/v1/", include(("bookstore.api.v1", "v1"))),
+    # Last: any other path under /api/ (an unknown version included) is a 404 in the envelope.
+    re_path(r"^api/", api_not_found),
+]
+
+handler500 = "bookstore.api.views.server_error"
