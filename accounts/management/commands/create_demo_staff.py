@@ -1,0 +1,38 @@
+"""Create the local demo accounts that `make run` prints; refused outside the local settings."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.roles import CATALOG_MANAGERS
+
+
+class Command(BaseCommand):
+    help = "Create the demo superuser and catalog manager of a local installation (idempotent)."
+
+    def handle(self, *args, **options):
+        email = getattr(settings, "DEMO_STAFF_EMAIL", None)
+        password = getattr(settings, "DEMO_STAFF_PASSWORD", None)
+        if not email or not password:
+            raise CommandError("Demo accounts exist only with the local settings (bookstore.settings.local).")
+        User = get_user_model()
+        admin, created = User.objects.get_or_create(email=email, defaults={"is_staff": True, "is_superuser": True})
+        if created:
+            admin.set_password(password)
+            admin.save(update_fields=["password"])
+        manager_email = email.replace("admin@", "manager@")
+        manager, created = User.objects.get_or_create(email=manager_email, defaults={"is_staff": True})
+        if created:
+            manager.set_password(password)
+            manager.save(update_fields=["password"])
+            manager.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Admin: http://127.0.0.1:8000/admin/\n"
+                f"  superuser:       {admin.email} / {password}\n"
+                f"  catalog manager: {manager.email} / {password}\n"
+                "  (the password is the one they were created with)"
+            )
+        )
