@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import Author, Book, BookAuthor, Genre, Publisher
+
+
+class BookAuthorInline(admin.TabularInline):
+    """The byline: authors in order, each with a role."""
+
+    model = BookAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["position", "author", "role"]
+    ordering = ["position", "id"]
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    """Staff edit books here; price and stock can be changed straight from the list."""
+
+    list_display = ["title", "author_names", "price", "stock", "is_active"]
+    list_editable = ["price", "stock"]
+    list_filter = ["genres", "format", "language", "is_active"]
+    search_fields = ["title", "isbn", "credits__author__name"]
+    autocomplete_fields = ["publisher"]
+    filter_horizontal = ["genres"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [BookAuthorInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credits__author")
+
+    @admin.display(description="Authors")
+    def author_names(self, book):
+        return ", ".join(credit.author.name for credit in book.credits.all())
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    """Authors; searched by the book form's author autocomplete."""
+
+    list_display = ["name", "sort_name", "birth_date", "death_date"]
+    search_fields = ["name", "sort_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    """Publishers; searched by the book form's publisher autocomplete."""
+
+    list_display = ["name", "country", "website"]
+    list_filter = ["country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    """Genres and their parents."""
+
+    list_display = ["name", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

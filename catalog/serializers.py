@@ -1,0 +1,140 @@
+"""v1 representations of the catalog."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from .isbn import normalize_isbn
+from .models import Author, Book, BookAuthor, Genre, Publisher
+from .services import book_create, book_update
+from .slugs import unique_slug
+
+
+class ISBNField(serializers.CharField):
+    """Accepts ISBN-13, ISBN-10 or hyphenated input; the value is the normalised ISBN-13."""
+
+    def to_internal_value(self, data):
+        try:
+            return normalize_isbn(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class SluggedSerializer(serializers.ModelSerializer):
+    """The slug is optional on create: without one, it is made unique from `slug_source`."""
+
+    slug_source = "name"
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("slug"):
+            model = self.Meta.model
+            attrs["slug"] = unique_slug(model, attrs[self.slug_source], fallback=model._meta.model_name)
+        return attrs
+
+
+class AuthorSerializer(SluggedSerializer):
+    """An author."""
+
+    class Meta:
+        model = Author
+        fields = ["id", "name", "slug", "sort_name", "bio", "birth_date", "death_date"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        birth = attrs.get("birth_date", getattr(self.instance, "birth_date", None))
+        death = attrs.get("death_date", getattr(self.instance, "death_date", None))
+        if birth and death and death < birth:
+            raise serializers.ValidationError({"death_date": ["The date of death cannot be before the date of birth."]})
+        return attrs
+
+
+class PublisherSerializer(SluggedSerializer):
+    """A publisher."""
+
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "slug", "website", "country"]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class GenreSerializer(SluggedSerializer):
+    """A genre; `parent` is the id of the genre it belongs to, or null."""
+
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug", "parent"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_parent(self, parent):
+        ancestor = parent
+        while ancestor is not None:
+            if self.instance is not None and ancestor.pk == self.instance.pk:
+                raise serializers.ValidationError("A genre cannot be placed under itself or one of its sub-genres.")
+            ancestor = ancestor.parent
+        return parent
+
+
+class BookCreditSerializer(serializers.ModelSerializer):
+    """One entry of a book's byline: the author's id and their role."""
+
+    id = serializers.PrimaryKeyRelatedField(source="author", queryset=Author.objects.all())
+
+    class Meta:
+        model = BookAuthor
+        fields = ["id", "role"]
+        extra_kwargs = {"role": {"default": BookAuthor.Role.AUTHOR}}
+
+
+class BookSerializer(SluggedSerializer):
+    """A book. `authors` is the byline in order; `publisher` and `genres` are ids."""
+
+    slug_source = "title"
+
+    isbn = ISBNField(
+        max_length=17,
+        help_text="ISBN-13 or ISBN-10, hyphens allowed; answered as 13 digits.",
+        validators=[UniqueValidator(queryset=Book.objects.all(), message="A book with this ISBN already exists.")],
+    )
+    authors = BookCreditSerializer(source="credits", many=True, allow_empty=False)
+
+    class Meta:
+        model = Book
+        fields = [
+            "id",
+            "title",
+            "subtitle",
+            "slug",
+            "isbn",
+            "description",
+            "language",
+            "pages",
+            "publication_date",
+            "format",
+            "publisher",
+            "authors",
+            "genres",
+            "price",
+            "currency",
+            "stock",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_authors(self, credits):
+        seen = set()
+        for credit in credits:
+            key = (credit["author"].pk, credit["role"])
+            if key in seen:
+                raise serializers.ValidationError("Each author is credited once per role.")
+            seen.add(key)
+        return credits
+
+    def create(self, validated_data):
+        return book_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return book_update(book=instance, **validated_data)
