@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from bookstore.api.serializers import StrictFieldsMixin
+
 from .isbn import normalize_isbn
 from .models import Author, Book, BookAuthor, Genre, Publisher
 from .services import book_create, book_update
@@ -20,7 +22,7 @@ class ISBNField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class SluggedSerializer(serializers.ModelSerializer):
+class SluggedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The slug is optional on create: without one, it is made unique from `slug_source`."""
 
     slug_source = "name"
@@ -75,7 +77,7 @@ class GenreSerializer(SluggedSerializer):
         return parent
 
 
-class BookCreditSerializer(serializers.ModelSerializer):
+class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
     id = serializers.PrimaryKeyRelatedField(source="author", queryset=Author.objects.all())
