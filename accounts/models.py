@@ -37,6 +37,11 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", max_length=254, unique=True)
+    token_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Carried in every JWT; raising it (logout everywhere, password change) revokes all earlier tokens.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from accounts.views import UserViewSet
 from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherViewSet
 
 
@@ -19,8 +20,9 @@ router.register("books", BookViewSet, basename="book")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("publishers", PublisherViewSet, basename="publisher")
 router.register("genres", GenreViewSet, basename="genre")
+router.register("users", UserViewSet, basename="user")
 
 urlpatterns = [
-    path("", include(router.urls)),
     path("", include("accounts.urls")),
+    path("", include(router.urls)),
 ]

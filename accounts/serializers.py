@@ -1,0 +1,142 @@
+"""Representations and input of the account endpoints. No password or hash is ever serialised."""
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework_simplejwt import serializers as jwt_serializers
+
+from bookstore.api.serializers import StrictFieldsMixin
+
+from .roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
+from .services import refresh_token_revoke, refresh_token_rotate
+from .tokens import UserRefreshToken, user_for_token
+
+User = get_user_model()
+
+
+def check_password_strength(password, user):
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+
+
+class UniqueEmailField(serializers.EmailField):
+    """An email address no other account has, in any letter case."""
+
+    def to_internal_value(self, data):
+        email = User.objects.normalize_email(super().to_internal_value(data))
+        instance = getattr(self.parent, "instance", None)
+        others = User.objects.exclude(pk=instance.pk) if instance else User.objects.all()
+        if others.filter(email__iexact=email).exists():
+            raise serializers.ValidationError("A user with this email address already exists.")
+        return email
+
+
+class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """The signed-in user's own profile: names and email may change, nothing else."""
+
+    email = UniqueEmailField(max_length=254)
+    roles = serializers.SlugRelatedField(source="groups", slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "roles", "is_staff", "date_joined"]
+        read_only_fields = ["is_staff", "date_joined"]
+
+
+class RegisterSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """Input of registration."""
+
+    email = UniqueEmailField(max_length=254)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = ["email", "password", "first_name", "last_name"]
+
+    def validate(self, attrs):
+        candidate = User(
+            email=attrs["email"], first_name=attrs.get("first_name", ""), last_name=attrs.get("last_name", "")
+        )
+        try:
+            check_password_strength(attrs["password"], candidate)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"password": exc.detail}) from exc
+        return attrs
+
+
+class PasswordChangeSerializer(StrictFieldsMixin, serializers.Serializer):
+    current_password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    new_password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+    def validate_current_password(self, value):
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("The current password is not correct.")
+        return value
+
+    def validate_new_password(self, value):
+        check_password_strength(value, self.context["request"].user)
+        return value
+
+
+class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A user as staff see it: they may (de)activate the account and set its roles."""
+
+    roles = serializers.SlugRelatedField(
+        source="groups",
+        slug_field="name",
+        many=True,
+        queryset=Group.objects.filter(name__in=[CUSTOMERS, CATALOG_MANAGERS, ORDER_MANAGERS]),
+        required=False,
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "roles",
+            "is_active",
+            "is_staff",
+            "date_joined",
+            "last_login",
+        ]
+        read_only_fields = ["email", "first_name", "last_name", "is_staff", "date_joined", "last_login"]
+
+
+class TokenObtainPairSerializer(StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+    token_class = UserRefreshToken
+
+
+class TokenRefreshSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Rotation: the refresh token given is spent, and a new access + refresh pair is answered."""
+
+    refresh = serializers.CharField(write_only=True)
+    access = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        token = UserRefreshToken(attrs["refresh"])
+        new = refresh_token_rotate(token=token, user=user_for_token(token))
+        return {"access": str(new.access_token), "refresh": str(new)}
+
+
+class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
+    """A token is valid while its signature, expiry, user and version all hold."""
+
+    def validate(self, attrs):
+        super().validate(attrs)
+        user_for_token(jwt_serializers.UntypedToken(attrs["token"]))
+        return {}
+
+
+class LogoutSerializer(StrictFieldsMixin, serializers.Serializer):
+    refresh = serializers.CharField(write_only=True)
+
+    def validate(self, attrs):
+        token = UserRefreshToken(attrs["refresh"])
+        refresh_token_revoke(token=token, user=user_for_token(token))
+        return {}

@@ -1,0 +1,67 @@
+"""Account writes: registration, password changes and the token lifecycle."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from .roles import CUSTOMERS
+from .tokens import UserRefreshToken
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = ""):
+    """Create a customer account."""
+    user = get_user_model().objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
+    user.groups.add(Group.objects.get(name=CUSTOMERS))
+    return user
+
+
+@transaction.atomic
+def refresh_token_revoke(*, token: UserRefreshToken, user) -> None:
+    """Spend a refresh token so that it never works again; a token spent already raises TokenError.
+
+    The spend is an INSERT under a unique constraint, committed before anything is issued: of any
+    number of concurrent requests with the same token, exactly one inserts, the others fail.
+    """
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=token["jti"],
+        defaults={"user": user, "token": str(token), "expires_at": datetime_from_epoch(token["exp"])},
+    )
+    try:
+        with transaction.atomic():
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError as exc:
+        raise TokenError("Token is blacklisted") from exc
+
+
+@transaction.atomic
+def refresh_token_rotate(*, token: UserRefreshToken, user) -> UserRefreshToken:
+    """Spend a refresh token and issue the next one (rotation)."""
+    refresh_token_revoke(token=token, user=user)
+    return UserRefreshToken.for_user(user)
+
+
+@transaction.atomic
+def user_revoke_tokens(*, user) -> None:
+    """Log out everywhere: every refresh token is revoked and every access token issued so far fails."""
+    type(user).objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in OutstandingToken.objects.filter(user=user, blacklistedtoken=None)],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def user_change_password(*, user, new_password: str) -> UserRefreshToken:
+    """Set a new password, revoke every earlier token, and return a fresh refresh token."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_revoke_tokens(user=user)
+    return UserRefreshToken.for_user(user)

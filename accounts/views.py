@@ -1,0 +1,114 @@
+"""Account endpoints: registration, the JWT lifecycle, the user's own profile, and users for staff."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+from .permissions import ModelPermissionsWithView
+from .serializers import (
+    LogoutSerializer,
+    PasswordChangeSerializer,
+    ProfileSerializer,
+    RegisterSerializer,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+    TokenVerifySerializer,
+    UserSerializer,
+)
+from .services import user_change_password, user_register, user_revoke_tokens
+
+
+class RegisterView(generics.CreateAPIView):
+    """Create a customer account; answers the new user's profile."""
+
+    serializer_class = RegisterSerializer
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_register"
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_register(**serializer.validated_data)
+        location = reverse("user-detail", args=[user.pk], request=request)
+        return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class TokenObtainPairView(jwt_views.TokenObtainPairView):
+    """Email and password for an access and a refresh token."""
+
+    serializer_class = TokenObtainPairSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_login"
+
+
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    """Spend a refresh token for a new pair; a refresh token works once."""
+
+    serializer_class = TokenRefreshSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_refresh"
+
+
+class TokenVerifyView(jwt_views.TokenVerifyView):
+    """Whether a token would be accepted now."""
+
+    serializer_class = TokenVerifySerializer
+
+
+class LogoutView(jwt_views.TokenViewBase):
+    """Revoke the refresh token given (log out this session)."""
+
+    serializer_class = LogoutSerializer
+
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return Response(None)
+
+
+class LogoutAllView(APIView):
+    """Revoke every token of the signed-in user (log out everywhere)."""
+
+    def post(self, request, *args, **kwargs):
+        user_revoke_tokens(user=request.user)
+        return Response(None)
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in user's profile."""
+
+    serializer_class = ProfileSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+
+class PasswordChangeView(generics.GenericAPIView):
+    """Change the password; every earlier token stops working and a new pair is answered."""
+
+    serializer_class = PasswordChangeSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refresh = user_change_password(user=request.user, new_password=serializer.validated_data["new_password"])
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Users, for staff with the user permissions: look up, (de)activate, assign roles."""
+
+    queryset = get_user_model().objects.prefetch_related("groups")
+    serializer_class = UserSerializer
+    permission_classes = [ModelPermissionsWithView]
+    http_method_names = ["get", "patch", "head", "options"]
+    filterset_fields = ["is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    ordering_fields = ["email", "date_joined"]
