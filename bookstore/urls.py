@@ -9,8 +9,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(("bookstore.api.v1", "v1"))),
+    path("api/v2/", include(("bookstore.api.v2", "v2"))),
     # Last: any other path under /api/ (an unknown version included) is a 404 in the envelope.
     re_path(r"^api/", api_not_found),
 ]
 
+handler400 = "bookstore.api.views.bad_request"
 handler500 = "bookstore.api.views.server_error"

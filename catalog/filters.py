@@ -4,13 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
+
+from bookstore.api.filters import IdFilter, IdInFilter
 
 from .isbn import normalize_isbn
 from .models import Book, BookAuthor
-
-
-class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
-    pass
 
 
 class CharInFilter(filters.BaseInFilter, filters.CharFilter):
@@ -20,14 +19,18 @@ class CharInFilter(filters.BaseInFilter, filters.CharFilter):
 class BookFilter(filters.FilterSet):
     """Book list filters. Many-to-many filters use EXISTS, so a book never appears twice."""
 
-    author = NumberInFilter(method="filter_author", label="Author ids, comma-separated (any of them).")
+    author = IdInFilter(method="filter_author", label="Author ids, comma-separated (any of them).")
     genre = CharInFilter(method="filter_genre", label="Genre slugs, comma-separated; a genre includes its sub-genres.")
-    publisher = filters.NumberFilter(field_name="publisher_id", label="Publisher id.")
+    publisher = IdFilter(field_name="publisher_id", label="Publisher id.")
     language = filters.CharFilter(label="ISO 639-1 language code.")
     format = filters.ChoiceFilter(choices=Book.Format.choices)
-    price_min = filters.NumberFilter(field_name="price", lookup_expr="gte")
-    price_max = filters.NumberFilter(field_name="price", lookup_expr="lte")
-    in_stock = filters.BooleanFilter(method="filter_in_stock", label="true: stock > 0; false: sold out.")
+    price_min = filters.NumberFilter(field_name="price", lookup_expr="gte", max_digits=12, decimal_places=2)
+    price_max = filters.NumberFilter(field_name="price", lookup_expr="lte", max_digits=12, decimal_places=2)
+    in_stock = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_in_stock",
+        label="true: stock > 0; false: sold out.",
+    )
     published_after = filters.DateFilter(field_name="publication_date", lookup_expr="gte")
     published_before = filters.DateFilter(field_name="publication_date", lookup_expr="lte")
     isbn = filters.CharFilter(method="filter_isbn", label="ISBN-13 or ISBN-10, hyphens allowed.")
@@ -59,10 +62,24 @@ class BookFilter(filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+        return queryset.filter(stock__gt=0) if value == "true" else queryset.filter(stock=0)
 
     def filter_isbn(self, queryset, name, value):
         try:
             return queryset.filter(isbn=normalize_isbn(value))
         except DjangoValidationError as exc:
             raise ValidationError({"isbn": exc.messages}) from exc
+
+
+class BookSearchFilter(SearchFilter):
+    """Search where a term that is an ISBN in any accepted form matches the stored ISBN-13."""
+
+    def get_search_terms(self, request):
+        return [_isbn_or_term(term) for term in super().get_search_terms(request)]
+
+
+def _isbn_or_term(term):
+    try:
+        return normalize_isbn(term)
+    except DjangoValidationError:
+        return term

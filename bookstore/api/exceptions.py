@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -61,6 +62,12 @@ def as_api_exception(exc, context):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: the client's fault, not a crash.
+        logger.warning("Suspicious request in %s: %s", context.get("view"), exc)
+        return exceptions.ParseError(str(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):
         blockers = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         return Conflict(f"It cannot be deleted while {', '.join(blockers)} still refer to it.")

@@ -1,0 +1,159 @@
+"""/api/v1/auth/token/ and /auth/token/refresh/: email + password for a JWT pair, in the envelope."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Author
+from tests.factories import PASSWORD, CatalogManagerFactory, UserFactory
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(email="reader@example.com")
+
+
+def obtain(client, email, password=PASSWORD):
+    return client.post(reverse("v1:token-obtain"), {"email": email, "password": password})
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"success", "data", "error"}
+    assert body["success"] is False
+    assert body["data"] is None
+    assert body["error"]["code"] == code
+    return body["error"]
+
+
+@pytest.mark.parametrize("email", ["reader@example.com", "READER@example.com", "Reader@Example.COM"])
+def test_obtain_a_token_pair_with_email_in_any_letter_case(api_client, reader, email):
+    response = obtain(api_client, email)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    assert body["error"] is None
+    assert set(body["data"]) == {"access", "refresh"}
+    assert all(isinstance(token, str) and token.count(".") == 2 for token in body["data"].values())
+
+
+def test_obtain_records_the_login(api_client, reader):
+    assert reader.last_login is None
+
+    obtain(api_client, "reader@example.com")
+
+    reader.refresh_from_db()
+    assert reader.last_login is not None
+
+
+def test_wrong_password_and_unknown_email_answer_alike(api_client, reader):
+    wrong_password = obtain(api_client, "reader@example.com", "not-the-password")
+    unknown_email = obtain(api_client, "nobody@example.com")
+
+    wrong_password_error = assert_error(wrong_password, 401, "not_authenticated")
+    unknown_email_error = assert_error(unknown_email, 401, "not_authenticated")
+    assert wrong_password_error["message"] == unknown_email_error["message"]
+    assert wrong_password.content == unknown_email.content
+
+
+def test_an_inactive_user_gets_no_token(api_client, db):
+    UserFactory(email="gone@example.com", is_active=False)
+
+    response = obtain(api_client, "gone@example.com")
+
+    assert_error(response, 401, "not_authenticated")
+
+
+@pytest.mark.parametrize("missing", ["email", "password"])
+def test_obtain_needs_email_and_password(api_client, reader, missing):
+    body = {"email": "reader@example.com", "password": PASSWORD}
+    del body[missing]
+
+    response = api_client.post(reverse("v1:token-obtain"), body)
+
+    error = assert_error(response, 400, "validation_error")
+    assert list(error["details"]) == [missing]
+
+
+def test_refresh_gives_a_new_access_token(api_client, reader):
+    pair = obtain(api_client, "reader@example.com").json()["data"]
+
+    response = api_client.post(reverse("v1:token-refresh"), {"refresh": pair["refresh"]})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    assert body["error"] is None
+    assert body["data"]["access"] != pair["access"]
+
+
+def test_a_refresh_token_works_once(api_client, reader):
+    refresh = obtain(api_client, "reader@example.com").json()["data"]["refresh"]
+    first = api_client.post(reverse("v1:token-refresh"), {"refresh": refresh})
+
+    replay = api_client.post(reverse("v1:token-refresh"), {"refresh": refresh})
+
+    assert first.status_code == 200
+    assert first.json()["data"]["refresh"] != refresh
+    assert_error(replay, 401, "token_not_valid")
+    rotated = api_client.post(reverse("v1:token-refresh"), {"refresh": first.json()["data"]["refresh"]})
+    assert rotated.status_code == 200
+
+
+def test_a_refreshed_access_token_authenticates(api_client, db):
+    manager = CatalogManagerFactory()
+    pair = obtain(api_client, manager.email).json()["data"]
+    access = api_client.post(reverse("v1:token-refresh"), {"refresh": pair["refresh"]}).json()["data"]["access"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    response = api_client.post(reverse("v1:author-list"), {"name": "Refreshed", "sort_name": "Refreshed"})
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c"])
+def test_a_garbage_refresh_token_is_refused(api_client, db, token):
+    response = api_client.post(reverse("v1:token-refresh"), {"refresh": token})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_an_access_token_is_no_refresh_token(api_client, reader):
+    pair = obtain(api_client, "reader@example.com").json()["data"]
+
+    response = api_client.post(reverse("v1:token-refresh"), {"refresh": pair["access"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_an_access_token_authorises_a_catalog_managers_write(api_client, db):
+    manager = CatalogManagerFactory()
+    access = obtain(api_client, manager.email.upper()).json()["data"]["access"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    response = api_client.post(reverse("v1:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
+
+    assert response.status_code == 201
+    assert Author.objects.filter(name="Mary Shelley").exists()
+
+
+def test_a_customers_access_token_does_not_authorise_a_catalog_write(api_client, reader):
+    access = obtain(api_client, "reader@example.com").json()["data"]["access"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    response = api_client.post(reverse("v1:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
+
+    assert_error(response, 403, "permission_denied")
+    assert not Author.objects.exists()
+
+
+def test_a_refresh_token_is_no_access_token(api_client, db):
+    manager = CatalogManagerFactory()
+    refresh = obtain(api_client, manager.email).json()["data"]["refresh"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh}")
+
+    response = api_client.post(reverse("v1:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
+
+    assert_error(response, 401, "token_not_valid")
+    assert not Author.objects.exists()
