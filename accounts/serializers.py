@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from bookstore.api.serializers import StrictFieldsMixin
 
@@ -108,6 +110,13 @@ class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["email", "first_name", "last_name", "is_staff", "date_joined", "last_login"]
 
 
+class TokenPairSerializer(serializers.Serializer):
+    """What login, refresh and a password change answer."""
+
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
 class TokenObtainPairSerializer(StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
     token_class = UserRefreshToken
 
@@ -128,8 +137,10 @@ class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerial
     """A token is valid while its signature, expiry, user and version all hold."""
 
     def validate(self, attrs):
-        super().validate(attrs)
-        user_for_token(jwt_serializers.UntypedToken(attrs["token"]))
+        token = jwt_serializers.UntypedToken(attrs["token"])
+        if BlacklistedToken.objects.filter(token__jti=token.get("jti")).exists():
+            raise TokenError("Token is blacklisted")
+        user_for_token(token)
         return {}
 
 

@@ -1,6 +1,7 @@
 """Account endpoints: registration, the JWT lifecycle, the user's own profile, and users for staff."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,6 +10,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
+from bookstore.api.pagination import CursorPagination
+
 from .permissions import ModelPermissionsWithView
 from .serializers import (
     LogoutSerializer,
@@ -16,6 +19,7 @@ from .serializers import (
     ProfileSerializer,
     RegisterSerializer,
     TokenObtainPairSerializer,
+    TokenPairSerializer,
     TokenRefreshSerializer,
     TokenVerifySerializer,
     UserSerializer,
@@ -23,6 +27,7 @@ from .serializers import (
 from .services import user_change_password, user_register, user_revoke_tokens
 
 
+@extend_schema(responses={201: ProfileSerializer})
 class RegisterView(generics.CreateAPIView):
     """Create a customer account; answers the new user's profile."""
 
@@ -40,6 +45,7 @@ class RegisterView(generics.CreateAPIView):
         return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+@extend_schema(responses={200: TokenPairSerializer})
 class TokenObtainPairView(jwt_views.TokenObtainPairView):
     """Email and password for an access and a refresh token."""
 
@@ -48,6 +54,7 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
     throttle_scope = "auth_login"
 
 
+@extend_schema(responses={200: TokenPairSerializer})
 class TokenRefreshView(jwt_views.TokenRefreshView):
     """Spend a refresh token for a new pair; a refresh token works once."""
 
@@ -56,25 +63,32 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
     throttle_scope = "auth_refresh"
 
 
-class TokenVerifyView(jwt_views.TokenVerifyView):
-    """Whether a token would be accepted now."""
-
-    serializer_class = TokenVerifySerializer
-
-
-class LogoutView(jwt_views.TokenViewBase):
-    """Revoke the refresh token given (log out this session)."""
-
-    serializer_class = LogoutSerializer
+class NullAnswerMixin:
+    """Answers `data: null`: the serializer's validation was the whole action."""
 
     def post(self, request, *args, **kwargs):
         super().post(request, *args, **kwargs)
         return Response(None)
 
 
+@extend_schema(responses={200: None})
+class TokenVerifyView(NullAnswerMixin, jwt_views.TokenVerifyView):
+    """Whether a token would be accepted now."""
+
+    serializer_class = TokenVerifySerializer
+
+
+@extend_schema(responses={200: None})
+class LogoutView(NullAnswerMixin, jwt_views.TokenViewBase):
+    """Revoke the refresh token given (log out this session)."""
+
+    serializer_class = LogoutSerializer
+
+
 class LogoutAllView(APIView):
     """Revoke every token of the signed-in user (log out everywhere)."""
 
+    @extend_schema(request=None, responses={200: None})
     def post(self, request, *args, **kwargs):
         user_revoke_tokens(user=request.user)
         return Response(None)
@@ -90,6 +104,7 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
 
+@extend_schema(responses={200: TokenPairSerializer})
 class PasswordChangeView(generics.GenericAPIView):
     """Change the password; every earlier token stops working and a new pair is answered."""
 
@@ -112,3 +127,9 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     filterset_fields = ["is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     ordering_fields = ["email", "date_joined"]
+
+
+class UserV2ViewSet(UserViewSet):
+    """Users in v2, paged by cursor."""
+
+    pagination_class = CursorPagination

@@ -140,3 +140,71 @@ class BookSerializer(SluggedSerializer):
 
     def update(self, instance, validated_data):
         return book_update(book=instance, **validated_data)
+
+
+# v2 representations. Input stays as in v1 (ids); only what the server answers is richer.
+
+
+class AuthorCreditV2Serializer(serializers.ModelSerializer):
+    """One entry of a v2 byline."""
+
+    id = serializers.IntegerField(source="author.id", read_only=True)
+    name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = BookAuthor
+        fields = ["id", "name", "role"]
+        read_only_fields = fields
+
+
+class GenreRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug"]
+        read_only_fields = fields
+
+
+class PriceSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(source="price", max_digits=10, decimal_places=2, read_only=True)
+    currency = serializers.CharField(read_only=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    in_stock = serializers.SerializerMethodField()
+    quantity = serializers.IntegerField(source="stock", read_only=True)
+
+    def get_in_stock(self, book) -> bool:
+        return book.stock > 0
+
+
+class BookV2Serializer(serializers.ModelSerializer):
+    """A book in v2: authors and genres as objects, price with its currency, availability."""
+
+    authors = AuthorCreditV2Serializer(source="credits", many=True, read_only=True)
+    genres = GenreRefSerializer(many=True, read_only=True)
+    price = PriceSerializer(source="*", read_only=True)
+    availability = AvailabilitySerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Book
+        fields = [
+            "id",
+            "title",
+            "subtitle",
+            "slug",
+            "isbn",
+            "description",
+            "language",
+            "pages",
+            "publication_date",
+            "format",
+            "publisher",
+            "authors",
+            "genres",
+            "price",
+            "availability",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

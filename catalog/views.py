@@ -1,12 +1,15 @@
 """v1 catalog endpoints: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 
+from bookstore.api.filters import StableOrderingFilter
+from bookstore.api.pagination import CursorPagination
 from bookstore.api.viewsets import ModelViewSet
 
-from .filters import BookFilter
+from .filters import BookFilter, BookSearchFilter
 from .models import Author, Book, Genre, Publisher
-from .serializers import AuthorSerializer, BookSerializer, GenreSerializer, PublisherSerializer
+from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
 
 class BookViewSet(ModelViewSet):
@@ -14,6 +17,7 @@ class BookViewSet(ModelViewSet):
 
     serializer_class = BookSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    filter_backends = [DjangoFilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
     ordering_fields = ["title", "price", "publication_date", "created_at"]
@@ -52,3 +56,34 @@ class GenreViewSet(ModelViewSet):
     filterset_fields = ["parent"]
     search_fields = ["name"]
     ordering_fields = ["name"]
+
+
+# v2: the same resources paged by cursor; books in their richer representation.
+
+
+class BookV2ViewSet(BookViewSet):
+    """Books in v2. Input is as in v1; answers use the v2 representation."""
+
+    serializer_class = BookV2Serializer
+    write_serializer_class = BookSerializer
+    pagination_class = CursorPagination
+    # A cursor keeps the position of a non-null field, so the nullable publication date is left out.
+    ordering_fields = ["title", "price", "created_at"]
+
+
+class AuthorV2ViewSet(AuthorViewSet):
+    """Authors in v2."""
+
+    pagination_class = CursorPagination
+
+
+class PublisherV2ViewSet(PublisherViewSet):
+    """Publishers in v2."""
+
+    pagination_class = CursorPagination
+
+
+class GenreV2ViewSet(GenreViewSet):
+    """Genres in v2."""
+
+    pagination_class = CursorPagination

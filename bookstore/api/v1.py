@@ -1,4 +1,4 @@
-"""Router wiring of API v1."""
+"""Router wiring of API v1: limit/offset pages, books with ids for their relations."""
 
 from django.urls import include, path
 from rest_framework.permissions import AllowAny
@@ -9,7 +9,7 @@ from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherVie
 
 
 class PublicAPIRootView(APIRootView):
-    """The bookstore platform's API, version 1. Anyone may read the catalog."""
+    """The bookstore platform's API. Anyone may read the catalog."""
 
     permission_classes = [AllowAny]
 
@@ -23,6 +23,7 @@ router.register("genres", GenreViewSet, basename="genre")
 router.register("users", UserViewSet, basename="user")
 
 urlpatterns = [
+    path("", include("bookstore.api.docs")),
     path("", include("accounts.urls")),
     path("", include(router.urls)),
 ]

@@ -1,10 +1,59 @@
 """The base viewset of the API."""
 
-from rest_framework import viewsets
+from django.db import transaction
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from .conditional import check_if_match, etag_for
 
 
 class ModelViewSet(viewsets.ModelViewSet):
-    """DRF's ModelViewSet whose 201 answers carry the new object's URL in `Location`."""
+    """DRF's ModelViewSet with three additions every resource shares.
+
+    - `write_serializer_class`, when set, validates input while `serializer_class` renders every
+      answer (a version whose representation differs from what clients send).
+    - 201 answers carry the new object's URL in `Location`.
+    - Reads carry an `ETag` (Django's ConditionalGetMiddleware then answers `If-None-Match` with
+      304); `PUT`/`PATCH` with an `If-Match` that no longer matches are refused with 412.
+    """
+
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.write_serializer_class is not None and self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def represent(self, instance):
+        return self.serializer_class(instance, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = self.represent(serializer.instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data))
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            if "If-Match" in request.headers:
+                # Lock the row so that no other write lands between the check and this one.
+                type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+                instance = self.get_object()
+                check_if_match(request, etag_for(self.represent(instance)))
+            serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        # The answer shows the relations as saved, not as prefetched before the write.
+        serializer.instance._prefetched_objects_cache = {}
+        return Response(self.represent(serializer.instance))
 
     def get_success_headers(self, data):
         return {"Location": self.reverse_action("detail", args=[data["id"]])}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and response.data is not None:
+            response["ETag"] = etag_for(response.data)
+        return response

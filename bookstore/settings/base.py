@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "bookstore.api.middleware.ApiRequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Answers If-None-Match with 304 from the ETag the API views set.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -101,7 +103,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", defa
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
-    "ALLOWED_VERSIONS": ["v1"],
+    "ALLOWED_VERSIONS": ["v1", "v2"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # JWT first, so that a 401 carries `WWW-Authenticate: Bearer`.
         "accounts.authentication.JWTAuthentication",
@@ -135,8 +137,10 @@ REST_FRAMEWORK = {
     # appended to it; with 0 it is REMOTE_ADDR, so a forged header cannot reset a counter.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "bookstore.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bookstore.api.schema.EnvelopeAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `?format=` is a book filter; renderers are chosen by the Accept header alone.
+    "URL_FORMAT_OVERRIDE": None,
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -155,8 +159,19 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bookstore platform API",
-    "DESCRIPTION": "Catalog, accounts and (later) orders of the bookstore platform.",
+    "DESCRIPTION": (
+        "Catalog and accounts of the bookstore platform. Every JSON body is an envelope "
+        "`{success, data, error}`; authenticate with `Authorization: Bearer <access token>` "
+        "from `POST auth/token/`."
+    ),
+    "VERSION": None,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bookstore.api.schema.add_error_component",
+    ],
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,0 +1,31 @@
+"""Entity tags for conditional requests: `ETag` on reads, `If-Match` guarding writes."""
+
+import hashlib
+import json
+
+from django.utils.http import parse_etags, quote_etag
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.utils.encoders import JSONEncoder
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it (If-Match does not match its ETag)."
+    default_code = "precondition_failed"
+
+
+def etag_for(data) -> str:
+    """A strong ETag of a representation's data, the same whatever renderer shows it."""
+    canonical = json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":"))
+    return quote_etag(hashlib.sha256(canonical.encode()).hexdigest()[:40])
+
+
+def check_if_match(request, current_etag: str) -> None:
+    """Raise 412 when the request carries an If-Match that the current representation fails."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    wanted = parse_etags(header)
+    if "*" not in wanted and current_etag not in wanted:
+        raise PreconditionFailed()

@@ -1,0 +1,203 @@
+"""OpenAPI generation that tells the truth about the envelope, the errors and the headers."""
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticated
+from rest_framework_simplejwt.views import TokenViewBase
+
+from .viewsets import ModelViewSet
+
+ERROR_ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (`validation_error`, `parse_error`); `details` names the fields.",
+    "401": "Missing, invalid, expired or revoked credentials (`not_authenticated`, `token_not_valid`).",
+    "403": "Authenticated, but not allowed (`permission_denied`).",
+    "404": "No such object, or one the caller may not see (`not_found`).",
+    "409": "The write conflicts with the current state, e.g. the object is still referred to (`conflict`).",
+    "412": "`If-Match` does not match the current ETag (`precondition_failed`); nothing was changed.",
+    "413": "The body is larger than the server accepts (`payload_too_large`).",
+    "415": "The body's media type is not accepted (`unsupported_media_type`).",
+    "429": "Too many requests from this client (`throttled`); `Retry-After` says when to try again.",
+    "503": "The database is unavailable (`service_unavailable`); `Retry-After` says when to try again.",
+}
+
+# The component every error response refers to; added by the `add_error_component` hook.
+ERROR_ENVELOPE_COMPONENT = {
+    "type": "object",
+    "description": "The envelope of every error response.",
+    "additionalProperties": False,
+    "required": ["success", "data", "error"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [False]},
+        "data": NULL,
+        "error": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "pattern": "^[a-z_]+$", "description": "Stable machine code."},
+                "message": {"type": "string", "description": "One human sentence."},
+                "details": {
+                    "type": "object",
+                    "nullable": True,
+                    "additionalProperties": True,
+                    "description": "For `validation_error`: each field (or `non_field_errors`) with its messages.",
+                },
+            },
+        },
+    },
+    "example": {
+        "success": False,
+        "data": None,
+        "error": {
+            "code": "validation_error",
+            "message": "Invalid input in: isbn.",
+            "details": {"isbn": ["“978-0-306-40615-8” is not a valid ISBN-13: its check digit is wrong."]},
+        },
+    },
+}
+
+
+def add_error_component(result, generator, request, public):
+    """Postprocessing hook: register the ErrorEnvelope component."""
+    result.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_COMPONENT
+    return result
+
+
+def success_envelope(data_schema):
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["success", "data", "error"],
+        "properties": {"success": {"type": "boolean", "enum": [True]}, "data": data_schema, "error": NULL},
+    }
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    """Wraps every success body in the envelope and adds each error response an operation can give."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if isinstance(self.view, ModelViewSet):
+            if self.method == "GET":
+                parameters += [
+                    OpenApiParameter(
+                        "If-None-Match",
+                        OpenApiTypes.STR,
+                        OpenApiParameter.HEADER,
+                        description="An ETag from an earlier read: 304 if it still matches.",
+                    ),
+                    OpenApiParameter(
+                        "ETag",
+                        OpenApiTypes.STR,
+                        OpenApiParameter.HEADER,
+                        response=[200],
+                        description="Entity tag of this representation.",
+                    ),
+                ]
+            if self.method in ("PUT", "PATCH"):
+                parameters.append(
+                    OpenApiParameter(
+                        "If-Match",
+                        OpenApiTypes.STR,
+                        OpenApiParameter.HEADER,
+                        description="The ETag read before: 412 if the object changed since.",
+                    )
+                )
+            if self.method == "POST":
+                parameters.append(
+                    OpenApiParameter(
+                        "Location",
+                        OpenApiTypes.URI,
+                        OpenApiParameter.HEADER,
+                        response=[201],
+                        description="URL of the new object.",
+                    )
+                )
+        parameters.append(
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429, 503],
+                description="Seconds to wait before trying again.",
+            )
+        )
+        return parameters
+
+    def get_response_serializers(self):
+        # A viewset with a separate write serializer answers with its read serializer.
+        if isinstance(self.view, ModelViewSet) and self.view.write_serializer_class is not None:
+            return self.view.serializer_class
+        return super().get_response_serializers()
+
+    def get_auth(self):
+        auth = super().get_auth()
+        anonymous_reads = any(
+            isinstance(permission, DjangoModelPermissionsOrAnonReadOnly) for permission in self.view.get_permissions()
+        )
+        if auth and anonymous_reads and self.method in SAFE_METHODS and {} not in auth:
+            auth.append({})
+        return auth
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            if not code.startswith("2") or code == "204":
+                continue
+            content = response.setdefault("content", {"application/json": {"schema": NULL}})
+            for media in content.values():
+                media["schema"] = success_envelope(media.get("schema", NULL))
+        if self.method == "GET" and isinstance(self.view, ModelViewSet):
+            responses["304"] = {"description": "Not modified: the `If-None-Match` ETag still matches."}
+        for code in self.error_codes():
+            responses[code] = self._get_response_for_code(ERROR_ENVELOPE, code)
+            responses[code]["description"] = ERROR_DESCRIPTIONS[code]
+        return dict(sorted(responses.items()))
+
+    def error_codes(self):
+        view, method = self.view, self.method
+        writes = method in ("POST", "PUT", "PATCH")
+        codes = {"503"}
+        if writes or self._is_list_view() or self.get_filter_backends():
+            codes.add("400")
+        if self.get_auth() or isinstance(view, TokenViewBase):
+            codes.add("401")
+        if self._may_deny(view, method):
+            codes.add("403")
+        if "{" in self.path:
+            codes.add("404")
+        if method in ("POST", "PUT", "PATCH", "DELETE") and hasattr(view, "get_queryset"):
+            codes.add("409")
+        if method in ("PUT", "PATCH") and isinstance(view, ModelViewSet):
+            codes.add("412")
+        if writes:
+            codes.update({"413", "415"})
+        if view.get_throttles():
+            codes.add("429")
+        return sorted(codes)
+
+    @staticmethod
+    def _may_deny(view, method):
+        """Whether a signed-in caller can be refused with 403 (a CSRF failure of a session counts)."""
+        if method not in SAFE_METHODS and view.authentication_classes:
+            return True
+        for permission in view.get_permissions():
+            if isinstance(permission, AllowAny):
+                continue
+            if isinstance(permission, DjangoModelPermissionsOrAnonReadOnly) and method in SAFE_METHODS:
+                continue
+            if isinstance(permission, IsAuthenticated):
+                continue
+            return True
+        return False
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The Bearer scheme for the project's JWTAuthentication subclass (Swagger UI's "Authorize")."""
+
+    target_class = "accounts.authentication.JWTAuthentication"
