@@ -59,6 +59,16 @@ def user_revoke_tokens(*, user) -> None:
 
 
 @transaction.atomic
+def user_set_active(*, user, is_active: bool) -> None:
+    """(De)activate an account. Deactivation also revokes every token, so reactivating later does
+    not bring the old sessions back."""
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    if not is_active:
+        user_revoke_tokens(user=user)
+
+
+@transaction.atomic
 def user_change_password(*, user, new_password: str) -> UserRefreshToken:
     """Set a new password, revoke every earlier token, and return a fresh refresh token."""
     user.set_password(new_password)

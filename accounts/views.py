@@ -24,7 +24,7 @@ from .serializers import (
     TokenVerifySerializer,
     UserSerializer,
 )
-from .services import user_change_password, user_register, user_revoke_tokens
+from .services import user_change_password, user_register, user_revoke_tokens, user_set_active
 
 
 @extend_schema(responses={201: ProfileSerializer})
@@ -127,6 +127,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     filterset_fields = ["is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     ordering_fields = ["email", "date_joined"]
+
+    def perform_update(self, serializer):
+        is_active = serializer.validated_data.pop("is_active", None)
+        user = serializer.save()
+        if is_active is not None and is_active != user.is_active:
+            user_set_active(user=user, is_active=is_active)
 
 
 class UserV2ViewSet(UserViewSet):

@@ -1,0 +1,121 @@
+"""Login, registration and refresh are throttled per client; a forged X-Forwarded-For cannot reset the count."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+
+from tests.factories import PASSWORD, UserFactory
+
+LIMIT = 3
+CLIENT_ADDR = "198.51.100.7"
+OTHER_ADDR = "198.51.100.8"
+WRONG_PASSWORD = "wrong-password"
+
+
+@pytest.fixture(autouse=True)
+def _small_rates(monkeypatch):
+    """Three requests a minute in every auth scope; the rates are read from this class attribute."""
+    monkeypatch.setattr(
+        ScopedRateThrottle,
+        "THROTTLE_RATES",
+        {"auth_login": f"{LIMIT}/minute", "auth_register": f"{LIMIT}/minute", "auth_refresh": f"{LIMIT}/minute"},
+    )
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(email="reader@example.com")
+
+
+def login(addr=CLIENT_ADDR, password=WRONG_PASSWORD, **headers):
+    return APIClient().post(
+        reverse("v1:token-obtain"), {"email": "reader@example.com", "password": password}, REMOTE_ADDR=addr, **headers
+    )
+
+
+def assert_throttled(response):
+    assert response.status_code == 429, response.content
+    body = response.json()
+    assert set(body) == {"success", "data", "error"}
+    assert body["success"] is False
+    assert body["data"] is None
+    assert body["error"]["code"] == "throttled"
+    assert body["error"]["message"]
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_login_is_throttled_after_the_rate(reader):
+    for _ in range(LIMIT):
+        assert login().status_code == 401
+
+    assert_throttled(login())
+    # Even the right password is refused until the window has passed.
+    assert_throttled(login(password=PASSWORD))
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_login_count(reader):
+    for n in range(LIMIT):
+        assert login(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 401
+
+    assert_throttled(login(HTTP_X_FORWARDED_FOR="203.0.113.99"))
+    assert_throttled(login(HTTP_X_FORWARDED_FOR=f"203.0.113.99, {OTHER_ADDR}"))
+
+
+def test_another_client_is_not_throttled(reader):
+    for _ in range(LIMIT):
+        login()
+    assert_throttled(login())
+
+    assert login(addr=OTHER_ADDR).status_code == 401
+    assert login(addr=OTHER_ADDR, password=PASSWORD).status_code == 200
+
+
+def test_registration_is_throttled_per_client(db):
+    def register(n, addr=CLIENT_ADDR, **headers):
+        body = {"email": f"new{n}@example.com", "password": "violet-lantern-harbour-917"}
+        return APIClient().post(reverse("v1:register"), body, REMOTE_ADDR=addr, **headers)
+
+    for n in range(LIMIT):
+        assert register(n, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
+
+    assert_throttled(register(10, HTTP_X_FORWARDED_FOR="203.0.113.10"))
+    assert register(11, addr=OTHER_ADDR).status_code == 201
+    registered = sorted(get_user_model().objects.values_list("email", flat=True))
+    assert registered == ["new0@example.com", "new11@example.com", "new1@example.com", "new2@example.com"]
+
+
+def test_refresh_is_throttled_per_client_and_a_throttled_token_is_not_spent(reader):
+    def refresh(token, addr=CLIENT_ADDR, **headers):
+        return APIClient().post(reverse("v1:token-refresh"), {"refresh": token}, REMOTE_ADDR=addr, **headers)
+
+    token = login(password=PASSWORD).json()["data"]["refresh"]
+    for n in range(LIMIT):
+        response = refresh(token, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        assert response.status_code == 200
+        token = response.json()["data"]["refresh"]
+
+    assert_throttled(refresh(token, HTTP_X_FORWARDED_FOR="203.0.113.99"))
+    assert refresh(token, addr=OTHER_ADDR).status_code == 200
+
+
+@pytest.fixture
+def one_proxy():
+    """A deployment behind one trusted proxy, which appends the address it saw to X-Forwarded-For."""
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
+        yield
+
+
+@pytest.mark.usefixtures("one_proxy")
+def test_behind_one_proxy_the_last_forwarded_address_is_the_client(reader):
+    proxy = "10.0.0.1"
+    for n in range(LIMIT):
+        # The client forges the first entry; the proxy appends the real address.
+        assert login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, {CLIENT_ADDR}").status_code == 401
+
+    assert_throttled(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.99, {CLIENT_ADDR}"))
+    assert_throttled(login(addr="10.0.0.2", HTTP_X_FORWARDED_FOR=CLIENT_ADDR))
+    assert login(addr=proxy, HTTP_X_FORWARDED_FOR=f"{CLIENT_ADDR}, {OTHER_ADDR}").status_code == 401

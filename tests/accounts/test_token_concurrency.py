@@ -1,0 +1,71 @@
+"""A refresh token works exactly once, also when many requests replay it at the same moment (PostgreSQL)."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, UserFactory
+
+REPLAYS = 20  # under the auth_refresh throttle of 30/minute per client
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
+    ),
+    # Each thread commits through its own connection, so the test cannot run inside one transaction.
+    # serialized_rollback restores the migrated data (the role groups) for any test that runs after.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def refresh(token):
+    return APIClient().post(reverse("v1:token-refresh"), {"refresh": token})
+
+
+def replay_at_once(token, times):
+    """POST the same refresh token from `times` threads released together; answers (status, body) of each."""
+    barrier = threading.Barrier(times)
+    results = [None] * times
+
+    def worker(index):
+        try:
+            client = APIClient()
+            barrier.wait(timeout=30)
+            response = client.post(reverse("v1:token-refresh"), {"refresh": token})
+            results[index] = (response.status_code, response.json())
+        except Exception as exc:  # reported by the assertions below instead of dying silently in the thread
+            results[index] = ("exception", repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_concurrent_replays_of_one_refresh_token_succeed_exactly_once():
+    user = UserFactory()
+    pair = APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}).json()["data"]
+
+    results = replay_at_once(pair["refresh"], REPLAYS)
+
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {200: 1, 401: REPLAYS - 1}, results
+    refused = [body for status, body in results if status == 401]
+    assert all(body["error"]["code"] == "token_not_valid" for body in refused), refused
+    (winner,) = [body["data"] for status, body in results if status == 200]
+    # The one new pair works; the replayed token is spent.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {winner['access']}")
+    assert client.get(reverse("v1:me")).status_code == 200
+    assert refresh(winner["refresh"]).status_code == 200
+    assert refresh(pair["refresh"]).status_code == 401
