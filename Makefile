@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint serve setup clean
+.PHONY: run test lint schema fuzz setup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+
+## Regenerate the committed OpenAPI schemas (openapi/v1.yaml, openapi/v2.yaml) after an API change.
+schema: $(VENV)/.dev
+	for version in v1 v2; do \
+		DJANGO_SETTINGS_MODULE=bookstore.settings.test $(PY) manage.py spectacular \
+			--api-version $$version --validate --fail-on-warn --file openapi/$$version.yaml || exit 1; \
+	done
+
+## Fuzz every operation of both versions with schemathesis against a live server.
+fuzz: $(VENV)/.dev
+	bash scripts/fuzz_api.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

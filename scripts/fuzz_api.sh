@@ -51,14 +51,18 @@ for version in v1 v2; do
             customer) args=(-H "Authorization: Bearer $customer" --exclude-path-regex 'logout-all') ;;
             manager) args=(-H "Authorization: Bearer $manager" --exclude-path-regex 'logout-all') ;;
         esac
-        report="$workdir/$version-$role.json"
+        log="$workdir/$version-$role.log"
         echo "==> schemathesis $version as $role"
         if ! .venv/bin/schemathesis run "http://127.0.0.1:$port/api/$version/schema/" \
             --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
             --max-examples "$examples" --seed 20261124 --no-color --generation-database none \
-            --report ndjson --report-ndjson-path "$report" "${args[@]}"; then
+            "${args[@]}" 2>&1 | tee "$log"; then
             status=1
         fi
+        summary+=("$version $role: $(grep -E '[0-9]+ generated' "$log" | tail -n 1 | sed 's/^ *//')")
     done
 done
+echo
+echo "schemathesis summary (test cases per run):"
+printf '  %s\n' "${summary[@]}"
 exit $status
