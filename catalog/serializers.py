@@ -1,7 +1,10 @@
 """v1 representations of the catalog."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.utils import html
 from rest_framework.validators import UniqueValidator
 
 from bookstore.api.serializers import StrictFieldsMixin
@@ -77,6 +80,30 @@ class GenreSerializer(SluggedSerializer):
         return parent
 
 
+class JSONText(list):
+    """A list that prints as JSON, so that an HTML form shows a byline the way it takes it back."""
+
+    def __str__(self):
+        return json.dumps(self)
+
+
+class BylineSerializer(serializers.ListSerializer):
+    """The byline. JSON clients send a list; the browsable API's HTML form sends the same list as
+    JSON text in one textarea (DRF's HTML forms cannot render a list of objects)."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            text = dictionary[self.field_name]
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text  # reported as "Expected a list of items"
+        return super().get_value(dictionary)
+
+    def to_representation(self, data):
+        return JSONText(super().to_representation(data))
+
+
 class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
@@ -86,6 +113,7 @@ class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = BookAuthor
         fields = ["id", "role"]
         extra_kwargs = {"role": {"default": BookAuthor.Role.AUTHOR}}
+        list_serializer_class = BylineSerializer
 
 
 class BookSerializer(SluggedSerializer):
@@ -98,7 +126,13 @@ class BookSerializer(SluggedSerializer):
         help_text="ISBN-13 or ISBN-10, hyphens allowed; answered as 13 digits.",
         validators=[UniqueValidator(queryset=Book.objects.all(), message="A book with this ISBN already exists.")],
     )
-    authors = BookCreditSerializer(source="credits", many=True, allow_empty=False)
+    authors = BookCreditSerializer(
+        source="credits",
+        many=True,
+        allow_empty=False,
+        help_text='The byline in order, e.g. [{"id": 1, "role": "author"}, {"id": 7, "role": "translator"}].',
+        style={"base_template": "textarea.html"},
+    )
 
     class Meta:
         model = Book
