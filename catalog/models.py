@@ -131,7 +131,7 @@ class Book(models.Model):
         default="en",
         validators=[RegexValidator(r"^[a-z]{2}$", "Use the two-letter ISO 639-1 language code, e.g. “en”.")],
     )
-    pages = models.IntegerField(validators=[MinValueValidator(1)])
+    pages = models.IntegerField(validators=[MinValueValidator(1), MaxValueValidator(100_000)])
     publication_date = models.DateField(null=True, blank=True)
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.PAPERBACK)
     publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="books")

@@ -1,8 +1,16 @@
-"""Pagination: v1 pages by limit/offset, v2 by cursor. Both default to 20 items and allow at most 100."""
+"""Pagination: v1 pages by limit/offset, v2 by keyset cursor. Both default to 20 items, at most 100."""
 
+import base64
+import binascii
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
 
@@ -30,28 +38,138 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return page
 
 
-class CursorPagination(pagination.CursorPagination):
-    """Keyset pagination: each page is an index range scan, as fast at page 10,000 as at page 1.
+class CursorPagination(pagination.BasePagination):
+    """Keyset pagination: a cursor holds the sort key of the row it stands at, and a page is the
+    rows strictly after (or, going back, before) that key in the list's order.
 
-    The order is the list's `?ordering=` or else the model's default order, which always ends in
-    the primary key; the cursor keeps the position of its first field.
+    The order is the list's `?ordering=` or the model's default order; both end in the primary key,
+    so the key is unique and no row is skipped or repeated, ties included. A page is an index range
+    scan (the first field bounds it), so page 10,000 costs what page 1 costs. Ordering fields must be
+    non-null.
     """
 
+    cursor_query_param = "cursor"
     page_size_query_param = "limit"
     max_page_size = MAX_PAGE_SIZE
+    invalid_cursor_message = "Invalid cursor."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.fields = [queryset.model._meta.get_field(name.lstrip("-")) for name in self.ordering]
+        position, self.reverse = self.decode_cursor(request)
+
+        ordering = [self._flip(name) for name in self.ordering] if self.reverse else self.ordering
+        queryset = queryset.order_by(*ordering)
+        if position is not None:
+            queryset = queryset.filter(self._after(ordering, position))
+        rows = list(queryset[: self.page_size + 1])
+        has_more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if self.reverse:
+            rows.reverse()
+        self.has_next = has_more if not self.reverse else bool(rows)
+        self.has_previous = has_more if self.reverse else position is not None
+        self.rows = rows
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_page_size(self, request):
+        try:
+            size = int(request.query_params[self.page_size_query_param])
+        except (KeyError, ValueError):
+            return api_settings.PAGE_SIZE
+        return min(size, self.max_page_size) if size > 0 else api_settings.PAGE_SIZE
 
     def get_ordering(self, request, queryset, view):
-        self.ordering = queryset.query.order_by or queryset.model._meta.ordering
-        return super().get_ordering(request, queryset, view)
+        ordering = None
+        for backend in getattr(view, "filter_backends", []):
+            if hasattr(backend, "get_ordering"):
+                ordering = backend().get_ordering(request, queryset, view)
+                break
+        ordering = list(ordering or queryset.model._meta.ordering or [])
+        if not ordering or ordering[-1].lstrip("-") not in ("id", "pk"):
+            ordering.append("-id" if ordering and ordering[-1].startswith("-") else "id")
+        return [
+            ("-" if name.startswith("-") else "") + ("id" if name.lstrip("-") == "pk" else name.lstrip("-"))
+            for name in ordering
+        ]
+
+    def get_next_link(self):
+        if not self.has_next or not self.rows:
+            return None
+        return self._link(self.rows[-1], reverse=False)
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        if not self.rows:
+            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
+        return self._link(self.rows[0], reverse=True)
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None, False
         try:
-            return super().decode_cursor(request)
-        except NotFound as exc:
-            # A malformed cursor is bad input, not a missing resource.
-            raise ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from exc
+            payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4)))
+            values, reverse = payload["v"], payload["r"]
+            if not isinstance(values, list) or len(values) != len(self.fields) or not isinstance(reverse, bool):
+                raise ValueError
+            position = [field.to_python(value) for field, value in zip(self.fields, values, strict=True)]
+            if any(value is None for value in position):
+                raise ValueError
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, DjangoValidationError) as exc:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from exc
+        return position, reverse
+
+    def _link(self, row, reverse):
+        values = [field.value_to_string(row) for field in self.fields]
+        payload = json.dumps({"v": values, "r": reverse}, separators=(",", ":")).encode()
+        encoded = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
+
+    @staticmethod
+    def _flip(name):
+        return name[1:] if name.startswith("-") else f"-{name}"
+
+    @staticmethod
+    def _after(ordering, position):
+        """Rows strictly after `position` in `ordering`: (a, b, id) > (x, y, z) spelt out, plus an
+        inclusive bound on the first field that an index can serve."""
+        names = [name.lstrip("-") for name in ordering]
+        ops = ["lt" if name.startswith("-") else "gt" for name in ordering]
+        condition = Q()
+        for i in range(len(ordering)):
+            equal = {names[j]: position[j] for j in range(i)}
+            condition |= Q(**equal, **{f"{names[i]}__{ops[i]}": position[i]})
+        return Q(**{f"{names[0]}__{ops[0]}e": position[0]}) & condition
 
     def get_paginated_response_schema(self, schema):
-        page = super().get_paginated_response_schema(schema)
-        page["required"] = ["next", "previous", "results"]
-        return page
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: the `next` or `previous` link of another page carries it.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {api_settings.PAGE_SIZE}, at most {self.max_page_size}).",
+                "schema": {"type": "integer"},
+            },
+        ]

@@ -13,7 +13,7 @@ class ModelViewSet(viewsets.ModelViewSet):
     - `write_serializer_class`, when set, validates input while `serializer_class` renders every
       answer (a version whose representation differs from what clients send).
     - 201 answers carry the new object's URL in `Location`.
-    - Reads carry an `ETag` (Django's ConditionalGetMiddleware then answers `If-None-Match` with
+    - Answers carry an `ETag` (Django's ConditionalGetMiddleware then answers `If-None-Match` with
       304); `PUT`/`PATCH` with an `If-Match` that no longer matches are refused with 412.
     """
 
@@ -54,6 +54,7 @@ class ModelViewSet(viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200 and response.data is not None:
+        # Writes answer the new ETag too, so a client can chain conditional writes without a read.
+        if response.status_code in (200, 201) and response.data is not None:
             response["ETag"] = etag_for(response.data)
         return response

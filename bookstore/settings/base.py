@@ -52,7 +52,8 @@ WSGI_APPLICATION = "bookstore.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project overrides of third-party templates (e.g. ReDoc without its font CDN).
+        "DIRS": [BASE_DIR / "bookstore" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,0 +1,237 @@
+"""The DRF browsable API in a browser: read the catalog as HTML, log in through a session, and as a catalog
+manager create a book from the HTML form or the raw JSON form, with CSRF protection on."""
+
+import html
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog.models import Book
+from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, GenreFactory, UserFactory
+
+VERSIONS = ["v1", "v2"]
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The two forms the browsable API shows those who may POST: the HTML form and the raw data (JSON) form.
+HTML_POST_FORM = re.compile(r'<form action="[^"]*" method="POST" enctype="multipart/form-data"')
+RAW_POST_FORM = re.compile(r'<textarea name="_content"')
+
+
+# Fixtures and helpers ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def book(db):
+    return BookFactory(title="The Dispossessed")
+
+
+@pytest.fixture
+def browser(db):
+    """A browser: Django's test client with CSRF checks on, as in production."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def log_in(browser):
+    """`log_in(user)`: log in through the browsable API's login page; answers the browser."""
+
+    def submit(user, password=PASSWORD):
+        page = browser.get(reverse("rest_framework:login"))
+        token = CSRF_FIELD.search(page.content.decode()).group(1)
+        response = browser.post(
+            reverse("rest_framework:login"),
+            {
+                "username": user.email,
+                "password": password,
+                "csrfmiddlewaretoken": token,
+                "next": reverse("v1:book-list"),
+            },
+        )
+        return browser, response
+
+    return submit
+
+
+@pytest.fixture
+def manager_browser(log_in):
+    browser, response = log_in(CatalogManagerFactory())
+    assert response.status_code == 302
+    return browser
+
+
+@pytest.fixture
+def new_book(db):
+    """A valid book as the raw data form posts it (JSON)."""
+    return {
+        "title": "The Lathe of Heaven",
+        "isbn": "9780140447927",
+        "language": "en",
+        "pages": 184,
+        "format": "paperback",
+        "publisher": BookFactory().publisher_id,
+        "authors": [{"id": AuthorFactory(name="Ursula K. Le Guin").pk, "role": "author"}],
+        "genres": [GenreFactory().pk],
+        "price": "9.99",
+        "currency": "EUR",
+        "stock": 2,
+        "is_active": True,
+    }
+
+
+def page_text(response):
+    """The page as a reader sees it: HTML entities decoded."""
+    return html.unescape(response.content.decode())
+
+
+def csrf_cookie(browser):
+    return browser.cookies["csrftoken"].value
+
+
+# 1. Reading ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_list_renders_as_html_with_the_envelope(client, book, version):
+    response = client.get(reverse(f"{version}:book-list"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    text = page_text(response)
+    assert '"success": true' in text
+    assert '"error": null' in text
+    assert '"title": "The Dispossessed"' in text
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_detail_renders_as_html(client, book, version):
+    response = client.get(reverse(f"{version}:book-detail", args=[book.pk]), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert '"title": "The Dispossessed"' in page_text(response)
+
+
+def test_api_root_links_every_resource(client, db):
+    response = client.get(reverse("v1:api-root"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    text = page_text(response)
+    for basename in ["book", "author", "publisher", "genre"]:
+        assert reverse(f"v1:{basename}-list") in text
+
+
+# 2. Logging in -------------------------------------------------------------------------------------------------
+
+
+def test_login_page_renders_a_form_with_a_csrf_token(browser):
+    response = browser.get(reverse("rest_framework:login"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'name="username"' in text
+    assert 'name="password"' in text
+    assert CSRF_FIELD.search(text)
+
+
+def test_the_logged_in_user_is_shown_on_the_page(manager_browser):
+    response = manager_browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated
+    assert response.wsgi_request.user.email in page_text(response)
+
+
+def test_login_redirect_goes_to_next(log_in):
+    _, response = log_in(CatalogManagerFactory())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("v1:book-list")
+
+
+def test_a_wrong_password_does_not_log_in(log_in):
+    browser, response = log_in(CatalogManagerFactory(), password="not-the-password")
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in browser.session
+
+
+def test_login_without_the_csrf_token_is_refused(browser):
+    manager = CatalogManagerFactory()
+
+    response = browser.post(reverse("rest_framework:login"), {"username": manager.email, "password": PASSWORD})
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in browser.session
+
+
+# 3. The POST forms ---------------------------------------------------------------------------------------------
+
+
+def test_a_logged_in_manager_sees_the_post_forms(manager_browser, book):
+    response = manager_browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
+
+    text = response.content.decode()
+    assert HTML_POST_FORM.search(text)
+    assert RAW_POST_FORM.search(text)
+    assert 'name="title"' in text
+
+
+@pytest.mark.parametrize("role", ["anonymous", "customer"])
+def test_readers_see_no_post_form(log_in, client, book, role):
+    browser = client
+    if role == "customer":
+        browser, login = log_in(UserFactory())
+        assert login.status_code == 302
+
+    response = browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert not HTML_POST_FORM.search(text)
+    assert not RAW_POST_FORM.search(text)
+
+
+# 4. Writing through the session --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_manager_creates_a_book_with_json_and_the_csrf_header(manager_browser, new_book, version):
+    response = manager_browser.post(
+        reverse(f"{version}:book-list"),
+        json.dumps(new_book),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf_cookie(manager_browser),
+    )
+
+    assert response.status_code == 201
+    assert response.json()["data"]["title"] == "The Lathe of Heaven"
+    assert Book.objects.filter(isbn="9780140447927").exists()
+
+
+def test_a_session_write_without_the_csrf_header_is_refused(manager_browser, new_book):
+    response = manager_browser.post(reverse("v1:book-list"), json.dumps(new_book), content_type="application/json")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert not Book.objects.filter(isbn="9780140447927").exists()
+
+
+def test_manager_creates_a_book_from_the_html_form(manager_browser, new_book):
+    form_page = manager_browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
+    token = CSRF_FIELD.search(form_page.content.decode()).group(1)
+    # What the browser posts when the form is filled in: one value per input, the byline as JSON text.
+    fields = {
+        **{key: value for key, value in new_book.items() if key not in ("authors", "is_active")},
+        "authors": json.dumps(new_book["authors"]),
+        "is_active": "true",
+        "csrfmiddlewaretoken": token,
+    }
+
+    response = manager_browser.post(reverse("v1:book-list"), fields, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 201
+    created = Book.objects.get(isbn="9780140447927")
+    assert created.title == "The Lathe of Heaven"
+    assert [credit.author_id for credit in created.credits.all()] == [new_book["authors"][0]["id"]]
+    assert list(created.genres.values_list("pk", flat=True)) == new_book["genres"]

@@ -1,0 +1,312 @@
+"""Each version's OpenAPI schema is committed, valid, served as it is generated, and tells the truth about the
+envelope, the errors and the security scheme; Swagger UI and ReDoc run from the platform's own assets."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.urls import reverse
+from drf_spectacular.drainage import GENERATOR_STATS
+
+VERSIONS = ["v1", "v2"]
+OTHER_VERSION = {"v1": "v2", "v2": "v1"}
+OPENAPI_DIR = Path(settings.BASE_DIR) / "openapi"
+ERROR_ENVELOPE = "#/components/schemas/ErrorEnvelope"
+HTTP_METHODS = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
+BOOK_FILTERS = {
+    "search",
+    "ordering",
+    "author",
+    "genre",
+    "publisher",
+    "language",
+    "format",
+    "price_min",
+    "price_max",
+    "in_stock",
+    "published_after",
+    "published_before",
+    "isbn",
+}
+# What a page of each version holds: v1 pages by limit/offset, v2 by cursor.
+PAGE_PARAMETERS = {"v1": {"limit", "offset"}, "v2": {"cursor", "limit"}}
+PAGE_PROPERTIES = {
+    "v1": {"count", "limit", "offset", "next", "previous", "results"},
+    "v2": {"next", "previous", "results"},
+}
+BOOK_COMPONENT = {"v1": "Book", "v2": "BookV2"}
+DOCS_PAGES = ["swagger-ui", "redoc"]
+# Every URL-like attribute value, and every absolute or protocol-relative URL anywhere in the page (inline scripts,
+# styles and CSS imports included).
+ATTRIBUTE_URL = re.compile(r"""\b(?:src|href|spec-url|action)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+ABSOLUTE_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?[^\s"'<>)]*""")
+
+
+# Helpers -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def schema_of(client):
+    """`schema_of(version)`: the OpenAPI document the server answers for that version, as JSON."""
+
+    def fetch(version):
+        response = client.get(reverse(f"{version}:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        assert response.status_code == 200
+        return response.json()
+
+    return fetch
+
+
+def resolve(schema, ref):
+    """The component a `$ref` such as "#/components/schemas/Book" points at."""
+    node = schema
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def operations(schema):
+    """(path, method, operation) for every operation in the schema."""
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def json_schema_of(response):
+    return response["content"]["application/json"]["schema"]
+
+
+def error_schema(operation, status):
+    """The JSON schema an operation documents for an error status, or None if it documents none."""
+    response = operation["responses"].get(status)
+    return None if response is None else json_schema_of(response)
+
+
+def query_parameters(operation):
+    return {parameter["name"] for parameter in operation.get("parameters", []) if parameter["in"] == "query"}
+
+
+def referenced_urls(html):
+    return set(ATTRIBUTE_URL.findall(html)) | set(ABSOLUTE_URL.findall(html))
+
+
+# 1. The committed schema files -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_generator_stats():
+    """drf-spectacular counts warnings process-wide; --fail-on-warn must judge this generation only."""
+    GENERATOR_STATS.reset()
+    yield
+    GENERATOR_STATS.reset()
+
+
+@pytest.mark.usefixtures("fresh_generator_stats")
+@pytest.mark.parametrize("version", VERSIONS)
+def test_committed_schema_is_valid_and_up_to_date(tmp_path, version):
+    generated = tmp_path / f"{version}.yaml"
+
+    call_command("spectacular", "--api-version", version, "--validate", "--fail-on-warn", "--file", str(generated))
+
+    committed = OPENAPI_DIR / f"{version}.yaml"
+    assert generated.read_bytes() == committed.read_bytes(), (
+        f"openapi/{version}.yaml differs from what the code generates: run `make schema` and commit the result."
+    )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_served_schema_is_the_committed_one(schema_of, version):
+    committed = yaml.safe_load((OPENAPI_DIR / f"{version}.yaml").read_text(encoding="utf-8"))
+
+    assert schema_of(version) == committed
+
+
+# 2. The schema endpoints -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_schema_endpoint_answers_an_openapi_document_of_its_version(client, version):
+    response = client.get(reverse(f"{version}:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    schema = response.json()
+    assert "success" not in schema
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Bookstore platform API"
+    assert schema["info"]["version"] == version
+    assert f"/api/{version}/books/" in schema["paths"]
+    assert f"/api/{version}/books/{{id}}/" in schema["paths"]
+    assert [path for path in schema["paths"] if not path.startswith(f"/api/{version}/")] == []
+    assert f"/api/{OTHER_VERSION[version]}/" not in response.content.decode()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_schema_endpoint_answers_yaml_by_default(client, version):
+    response = client.get(reverse(f"{version}:schema"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    assert schema["info"]["version"] == version
+    assert "success" not in schema
+
+
+# 3. What the schema says ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_schema_declares_the_bearer_jwt_scheme_for_writes(schema_of, version):
+    schema = schema_of(version)
+
+    bearer = [
+        name
+        for name, scheme in schema["components"]["securitySchemes"].items()
+        if scheme == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    ]
+    assert len(bearer) == 1
+    create_book = schema["paths"][f"/api/{version}/books/"]["post"]
+    assert {bearer[0]: []} in create_book["security"]
+    assert {} not in create_book["security"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_list_answer_is_the_envelope_around_a_page_of_books(schema_of, version):
+    schema = schema_of(version)
+
+    envelope = json_schema_of(schema["paths"][f"/api/{version}/books/"]["get"]["responses"]["200"])
+
+    assert set(envelope["properties"]) == {"success", "data", "error"}
+    assert set(envelope["required"]) == {"success", "data", "error"}
+    assert envelope["properties"]["success"]["enum"] == [True]
+    assert envelope["properties"]["error"]["enum"] == [None]
+    page = resolve(schema, envelope["properties"]["data"]["$ref"])
+    assert set(page["properties"]) == PAGE_PROPERTIES[version]
+    assert page["properties"]["results"]["items"] == {"$ref": f"#/components/schemas/{BOOK_COMPONENT[version]}"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_detail_answer_is_the_envelope_around_a_book(schema_of, version):
+    schema = schema_of(version)
+
+    envelope = json_schema_of(schema["paths"][f"/api/{version}/books/{{id}}/"]["get"]["responses"]["200"])
+
+    assert set(envelope["properties"]) == {"success", "data", "error"}
+    assert envelope["properties"]["data"] == {"$ref": f"#/components/schemas/{BOOK_COMPONENT[version]}"}
+
+
+def test_v2_book_component_has_the_richer_representation(schema_of):
+    book = schema_of("v2")["components"]["schemas"]["BookV2"]["properties"]
+
+    assert {"price", "availability", "authors", "genres"} <= set(book)
+    assert "stock" not in book
+    assert "currency" not in book
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_list_documents_every_filter_and_page_parameter(schema_of, version):
+    book_list = schema_of(version)["paths"][f"/api/{version}/books/"]["get"]
+
+    assert query_parameters(book_list) == BOOK_FILTERS | PAGE_PARAMETERS[version]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_error_response_is_the_error_envelope(schema_of, version):
+    schema = schema_of(version)
+    assert schema["components"]["schemas"]["ErrorEnvelope"]["required"] == ["success", "data", "error"]
+
+    not_enveloped = [
+        (path, method, status)
+        for path, method, operation in operations(schema)
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and json_schema_of(response) != {"$ref": ERROR_ENVELOPE}
+    ]
+
+    assert not_enveloped == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_secured_operation_documents_401(schema_of, version):
+    schema = schema_of(version)
+    secured = [
+        (path, method, operation)
+        for path, method, operation in operations(schema)
+        if any(requirement for requirement in operation.get("security", []))
+    ]
+    assert len(secured) > 10
+
+    missing = [
+        (path, method)
+        for path, method, operation in secured
+        if error_schema(operation, "401") != {"$ref": ERROR_ENVELOPE}
+    ]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_book_writes_document_if_match_and_412(schema_of, version, method):
+    operation = schema_of(version)["paths"][f"/api/{version}/books/{{id}}/"][method]
+
+    assert error_schema(operation, "412") == {"$ref": ERROR_ENVELOPE}
+    headers = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "header"}
+    assert "If-Match" in headers
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_book_reads_document_etag_and_304(schema_of, version):
+    operation = schema_of(version)["paths"][f"/api/{version}/books/{{id}}/"]["get"]
+
+    assert "304" in operation["responses"]
+    assert "ETag" in operation["responses"]["200"]["headers"]
+
+
+# 4. Swagger UI and ReDoc ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("docs_page", DOCS_PAGES)
+def test_docs_page_shows_the_schema_of_its_version(client, version, docs_page):
+    response = client.get(reverse(f"{version}:{docs_page}"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert reverse(f"{version}:schema") in html
+    assert reverse(f"{OTHER_VERSION[version]}:schema") not in html
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("docs_page", DOCS_PAGES)
+def test_docs_page_references_no_outside_host(client, version, docs_page):
+    response = client.get(reverse(f"{version}:{docs_page}"))
+
+    assert response.status_code == 200
+    outside = sorted(
+        url for url in referenced_urls(response.content.decode()) if urlsplit(url).hostname not in (None, "testserver")
+    )
+    assert outside == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("docs_page", DOCS_PAGES)
+def test_docs_page_assets_are_served_by_the_platform(client, version, docs_page):
+    response = client.get(reverse(f"{version}:{docs_page}"))
+    html = response.content.decode()
+
+    assets = {
+        urlsplit(url).path for url in ATTRIBUTE_URL.findall(html) if urlsplit(url).path.startswith(settings.STATIC_URL)
+    }
+
+    assert any(asset.endswith(".js") for asset in assets)
+    # Tests run without DEBUG, so nothing serves /static/ here: the staticfiles finders are what
+    # collectstatic (and whitenoise in production) serve from.
+    missing = [asset for asset in sorted(assets) if finders.find(asset.removeprefix(settings.STATIC_URL)) is None]
+    assert missing == []
