@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 
 
 class UserManager(BaseUserManager):
@@ -52,8 +52,9 @@ class User(AbstractUser):
     class Meta:
         ordering = ["email", "id"]
         constraints = [
+            # Upper, not Lower: PostgreSQL compiles email__iexact to UPPER(email), so lookups use this index.
             models.UniqueConstraint(
-                Lower("email"),
+                Upper("email"),
                 name="accounts_user_email_ci_unique",
                 violation_error_message="A user with this email address already exists.",
             ),

@@ -11,7 +11,6 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from bookstore.api.serializers import StrictFieldsMixin
 
 from .roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
-from .services import refresh_token_revoke, refresh_token_rotate
 from .tokens import UserRefreshToken, user_for_token
 
 User = get_user_model()
@@ -121,16 +120,14 @@ class TokenObtainPairSerializer(StrictFieldsMixin, jwt_serializers.TokenObtainPa
     token_class = UserRefreshToken
 
 
-class TokenRefreshSerializer(StrictFieldsMixin, serializers.Serializer):
-    """Rotation: the refresh token given is spent, and a new access + refresh pair is answered."""
+class RefreshTokenSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Input of refresh and logout: a refresh token that is still valid, and the user it is for."""
 
     refresh = serializers.CharField(write_only=True)
-    access = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
-        token = UserRefreshToken(attrs["refresh"])
-        new = refresh_token_rotate(token=token, user=user_for_token(token))
-        return {"access": str(new.access_token), "refresh": str(new)}
+        token = UserRefreshToken(attrs["refresh"])  # signature, expiry, type and revocation list
+        return {"token": token, "user": user_for_token(token)}
 
 
 class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
@@ -141,13 +138,4 @@ class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerial
         if BlacklistedToken.objects.filter(token__jti=token.get("jti")).exists():
             raise TokenError("Token is blacklisted")
         user_for_token(token)
-        return {}
-
-
-class LogoutSerializer(StrictFieldsMixin, serializers.Serializer):
-    refresh = serializers.CharField(write_only=True)
-
-    def validate(self, attrs):
-        token = UserRefreshToken(attrs["refresh"])
-        refresh_token_revoke(token=token, user=user_for_token(token))
         return {}

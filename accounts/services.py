@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
@@ -50,12 +51,10 @@ def refresh_token_rotate(*, token: UserRefreshToken, user) -> UserRefreshToken:
 @transaction.atomic
 def user_revoke_tokens(*, user) -> None:
     """Log out everywhere: every refresh token is revoked and every access token issued so far fails."""
-    type(user).objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in OutstandingToken.objects.filter(user=user, blacklistedtoken=None)],
-        ignore_conflicts=True,
-    )
+    unexpired = OutstandingToken.objects.filter(user=user, blacklistedtoken=None, expires_at__gt=timezone.now())
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in unexpired], ignore_conflicts=True)
 
 
 @transaction.atomic

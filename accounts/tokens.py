@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 VERSION_CLAIM = "ver"
 
@@ -29,4 +30,6 @@ def user_for_token(token):
         raise TokenError("Token is invalid: its user is inactive.")
     if token.get(VERSION_CLAIM) != user.token_version:
         raise TokenError("Token has been revoked.")
+    if token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+        raise TokenError("Token has been revoked: the password has changed.")
     return user

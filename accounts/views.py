@@ -9,22 +9,33 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from bookstore.api.pagination import CursorPagination
 
 from .permissions import ModelPermissionsWithView
 from .serializers import (
-    LogoutSerializer,
     PasswordChangeSerializer,
     ProfileSerializer,
+    RefreshTokenSerializer,
     RegisterSerializer,
     TokenObtainPairSerializer,
     TokenPairSerializer,
-    TokenRefreshSerializer,
     TokenVerifySerializer,
     UserSerializer,
 )
-from .services import user_change_password, user_register, user_revoke_tokens, user_set_active
+from .services import (
+    refresh_token_revoke,
+    refresh_token_rotate,
+    user_change_password,
+    user_register,
+    user_revoke_tokens,
+    user_set_active,
+)
+
+
+def token_pair(refresh):
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 @extend_schema(responses={201: ProfileSerializer})
@@ -41,7 +52,7 @@ class RegisterView(generics.CreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = user_register(**serializer.validated_data)
-        location = reverse("user-detail", args=[user.pk], request=request)
+        location = reverse("me", request=request)
         return Response(ProfileSerializer(user).data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
@@ -54,35 +65,48 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
     throttle_scope = "auth_login"
 
 
-@extend_schema(responses={200: TokenPairSerializer})
-class TokenRefreshView(jwt_views.TokenRefreshView):
+class RefreshTokenView(jwt_views.TokenViewBase):
+    """Base of the views that spend a refresh token: a TokenError anywhere is a 401 token_not_valid."""
+
+    serializer_class = RefreshTokenSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+            return Response(self.spend(**serializer.validated_data))
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+
+
+@extend_schema(request=RefreshTokenSerializer, responses={200: TokenPairSerializer})
+class TokenRefreshView(RefreshTokenView):
     """Spend a refresh token for a new pair; a refresh token works once."""
 
-    serializer_class = TokenRefreshSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_refresh"
 
+    def spend(self, token, user):
+        return token_pair(refresh_token_rotate(token=token, user=user))
 
-class NullAnswerMixin:
-    """Answers `data: null`: the serializer's validation was the whole action."""
 
-    def post(self, request, *args, **kwargs):
-        super().post(request, *args, **kwargs)
-        return Response(None)
+@extend_schema(request=RefreshTokenSerializer, responses={200: None})
+class LogoutView(RefreshTokenView):
+    """Revoke the refresh token given (log out this session)."""
+
+    def spend(self, token, user):
+        refresh_token_revoke(token=token, user=user)
 
 
 @extend_schema(responses={200: None})
-class TokenVerifyView(NullAnswerMixin, jwt_views.TokenVerifyView):
+class TokenVerifyView(jwt_views.TokenVerifyView):
     """Whether a token would be accepted now."""
 
     serializer_class = TokenVerifySerializer
 
-
-@extend_schema(responses={200: None})
-class LogoutView(NullAnswerMixin, jwt_views.TokenViewBase):
-    """Revoke the refresh token given (log out this session)."""
-
-    serializer_class = LogoutSerializer
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return Response(None)
 
 
 class LogoutAllView(APIView):
@@ -114,7 +138,7 @@ class PasswordChangeView(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refresh = user_change_password(user=request.user, new_password=serializer.validated_data["new_password"])
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        return Response(token_pair(refresh))
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):

@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts.throttling import throttle_login_posts
 from bookstore.api.views import api_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    # The login forms share the per-client login throttle of POST /api/v1/auth/token/.
+    path("admin/login/", throttle_login_posts(admin.site.login)),
     path("admin/", admin.site.urls),
+    path("api-auth/login/", throttle_login_posts(LoginView.as_view(template_name="rest_framework/login.html"))),
     path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(("bookstore.api.v1", "v1"))),
     path("api/v2/", include(("bookstore.api.v2", "v2"))),

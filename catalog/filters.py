@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import SearchFilter
 
-from bookstore.api.filters import IdFilter, IdInFilter
+from bookstore.api.filters import BoundedSearchFilter, IdFilter, IdInFilter
 
 from .isbn import normalize_isbn
 from .models import Book, BookAuthor
@@ -71,7 +70,7 @@ class BookFilter(filters.FilterSet):
             raise ValidationError({"isbn": exc.messages}) from exc
 
 
-class BookSearchFilter(SearchFilter):
+class BookSearchFilter(BoundedSearchFilter):
     """Search where a term that is an ISBN in any accepted form matches the stored ISBN-13."""
 
     def get_search_terms(self, request):

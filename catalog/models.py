@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -93,8 +94,25 @@ class Genre(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.parent is not None and self.parent.is_within(self):
+            raise ValidationError({"parent": "A genre cannot be placed under itself or one of its sub-genres."})
+
+    def is_within(self, genre):
+        """Whether this genre is `genre` or lies below it (a loop in the stored tree counts as yes)."""
+        seen = set()
+        node = self
+        while node is not None:
+            if node.pk is not None and node.pk == genre.pk or node.pk in seen:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return False
+
 
 class BookQuerySet(models.QuerySet):
+    """Book queries: visibility per user, and everything a representation needs in a fixed number of queries."""
+
     def visible_to(self, user):
         """Inactive books exist only for those who may change them."""
         return self if user.has_perm("catalog.change_book") else self.filter(is_active=True)

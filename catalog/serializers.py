@@ -72,11 +72,8 @@ class GenreSerializer(SluggedSerializer):
         extra_kwargs = {"slug": {"required": False}}
 
     def validate_parent(self, parent):
-        ancestor = parent
-        while ancestor is not None:
-            if self.instance is not None and ancestor.pk == self.instance.pk:
-                raise serializers.ValidationError("A genre cannot be placed under itself or one of its sub-genres.")
-            ancestor = ancestor.parent
+        if parent is not None and self.instance is not None and parent.is_within(self.instance):
+            raise serializers.ValidationError("A genre cannot be placed under itself or one of its sub-genres.")
         return parent
 
 

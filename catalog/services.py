@@ -19,7 +19,8 @@ def book_update(*, book: Book, credits: list[dict] | None = None, genres: list |
     """Change a book's fields; a byline or genre list that is given replaces the old one whole."""
     for name, value in fields.items():
         setattr(book, name, value)
-    book.save()
+    # Only the fields given: two PATCHes of different fields must not undo each other.
+    book.save(update_fields=[*fields, "updated_at"])
     if credits is not None:
         _replace_credits(book, credits)
     if genres is not None:

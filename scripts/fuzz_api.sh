@@ -59,7 +59,7 @@ for version in v1 v2; do
             "${args[@]}" 2>&1 | tee "$log"; then
             status=1
         fi
-        summary+=("$version $role: $(grep -E '[0-9]+ generated' "$log" | tail -n 1 | sed 's/^ *//')")
+        summary+=("$version $role: $( (grep -E '[0-9]+ generated' "$log" || echo 'no summary line') | tail -n 1 | sed 's/^ *//')")
     done
 done
 echo

@@ -15,7 +15,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from catalog.models import Author
 from catalog.views import AuthorViewSet
-from tests.factories import AuthorFactory
+from tests.factories import AuthorFactory, BookFactory
 
 SNAKE_CASE = re.compile(r"^[a-z]+(_[a-z]+)*$")
 
@@ -257,3 +257,27 @@ def test_the_api_root_answers_anonymous_users(api_client, db):
     assert body["success"] is True
     assert body["error"] is None
     assert body["data"]["authors"].endswith(reverse("v1:author-list"))
+
+
+@pytest.mark.django_db
+def test_a_read_with_if_match_is_answered_normally_in_the_envelope(api_client):
+    """If-Match guards writes; on a read it must not turn into a bodiless 412."""
+    book = BookFactory()
+    response = api_client.get(reverse("v1:book-detail", args=[book.pk]), HTTP_IF_MATCH='"stale"')
+    assert response.status_code == 200
+    assert response.json()["data"]["id"] == book.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["search=%00", "cursor=%00", "language=en%00"])
+def test_a_nul_character_in_the_query_is_a_400_in_the_envelope(api_client, query):
+    response = api_client.get(f"{reverse('v2:book-list')}?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+def test_too_many_search_terms_is_a_validation_error(api_client):
+    response = api_client.get(reverse("v1:book-list"), {"search": " ".join(f"w{i}" for i in range(700))})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["details"]) == ["search"]

@@ -69,7 +69,8 @@ def as_api_exception(exc, context):
         logger.warning("Suspicious request in %s: %s", context.get("view"), exc)
         return exceptions.ParseError(str(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):
-        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        referrers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in referrers})
         return Conflict(f"It cannot be deleted while {', '.join(blockers)} still refer to it.")
     if isinstance(exc, IntegrityError):
         # A concurrent write won the race that the validators had checked.

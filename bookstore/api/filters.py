@@ -2,7 +2,8 @@
 
 from django.db.models import F
 from django_filters import rest_framework as filters
-from rest_framework.filters import OrderingFilter
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 # Ids are bigint primary keys: a larger number is a client error, not a database overflow.
 MAX_ID = 2**63 - 1
@@ -20,6 +21,18 @@ class IdFilter(filters.NumberFilter):
 
 class IdInFilter(filters.BaseInFilter, IdFilter):
     """A comma-separated list of ids."""
+
+
+class BoundedSearchFilter(SearchFilter):
+    """DRF's search with a cap on the number of terms: each term adds a condition to the query."""
+
+    max_terms = 10
+
+    def get_search_terms(self, request):
+        terms = super().get_search_terms(request)
+        if len(terms) > self.max_terms:
+            raise ValidationError({self.search_param: [f"Use at most {self.max_terms} search terms."]})
+        return terms
 
 
 class StableOrderingFilter(OrderingFilter):

@@ -1,27 +1,47 @@
 """Middleware for the API paths."""
 
+from urllib.parse import unquote
+
 from django.conf import settings
+from django.middleware.http import ConditionalGetMiddleware
 
 from .envelope import error_response
 
 
-class ApiRequestSizeMiddleware:
-    """Refuse API bodies above DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before anything reads them.
+class ApiRequestGuardMiddleware:
+    """Refuse, in the envelope, API requests that no view should ever see.
 
-    Django enforces the limit only when `request.body` is read; DRF's JSON parser reads the stream
-    directly, so without this a JSON body of any size would be parsed.
+    - Bodies above DATA_UPLOAD_MAX_MEMORY_SIZE get 413 before anything reads them: Django enforces
+      the limit only when `request.body` is read, and DRF's JSON parser reads the stream directly.
+    - A query string with a NUL character gets 400: PostgreSQL text cannot hold one, and no
+      parameter of the API needs one.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > limit:
+            if limit is not None and length > limit:
                 return error_response(413, "payload_too_large", f"The request body is larger than {limit} bytes.")
+            if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+                return error_response(400, "parse_error", "Query parameters cannot contain NUL characters.")
         return self.get_response(request)
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """Django's ConditionalGetMiddleware (If-None-Match -> 304), minus its write preconditions on API
+    reads: If-Match and If-Unmodified-Since guard writes, which the API views check themselves, and a
+    bodiless 412 on a GET would break the envelope."""
+
+    def process_response(self, request, response):
+        if request.path.startswith("/api/") and (
+            "HTTP_IF_MATCH" in request.META or "HTTP_IF_UNMODIFIED_SINCE" in request.META
+        ):
+            return response
+        return super().process_response(request, response)

@@ -99,7 +99,7 @@ class EnvelopeAutoSchema(AutoSchema):
                         description="Entity tag of this representation.",
                     ),
                 ]
-            if self.method in ("PUT", "PATCH"):
+            if self.method in ("PUT", "PATCH", "DELETE"):
                 parameters.append(
                     OpenApiParameter(
                         "If-Match",
@@ -173,7 +173,7 @@ class EnvelopeAutoSchema(AutoSchema):
             codes.add("404")
         if method in ("POST", "PUT", "PATCH", "DELETE") and hasattr(view, "get_queryset"):
             codes.add("409")
-        if method in ("PUT", "PATCH") and isinstance(view, ModelViewSet):
+        if method in ("PUT", "PATCH", "DELETE") and isinstance(view, ModelViewSet):
             codes.add("412")
         if writes:
             codes.update({"413", "415"})

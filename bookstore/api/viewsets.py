@@ -14,7 +14,7 @@ class ModelViewSet(viewsets.ModelViewSet):
       answer (a version whose representation differs from what clients send).
     - 201 answers carry the new object's URL in `Location`.
     - Answers carry an `ETag` (Django's ConditionalGetMiddleware then answers `If-None-Match` with
-      304); `PUT`/`PATCH` with an `If-Match` that no longer matches are refused with 412.
+      304); `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
     """
 
     write_serializer_class = None
@@ -34,20 +34,30 @@ class ModelViewSet(viewsets.ModelViewSet):
         data = self.represent(serializer.instance)
         return Response(data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data))
 
+    def get_checked_object(self):
+        """The object to write; with an If-Match, re-read under a row lock and checked against it,
+        so that no other write lands between the check and this one. Call inside a transaction."""
+        instance = self.get_object()
+        if "If-Match" in self.request.headers:
+            type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+            instance = self.get_object()
+            check_if_match(self.request, etag_for(self.represent(instance)))
+        return instance
+
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
-            instance = self.get_object()
-            if "If-Match" in request.headers:
-                # Lock the row so that no other write lands between the check and this one.
-                type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
-                instance = self.get_object()
-                check_if_match(request, etag_for(self.represent(instance)))
+            instance = self.get_checked_object()
             serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
         # The answer shows the relations as saved, not as prefetched before the write.
         serializer.instance._prefetched_objects_cache = {}
         return Response(self.represent(serializer.instance))
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.perform_destroy(self.get_checked_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_success_headers(self, data):
         return {"Location": self.reverse_action("detail", args=[data["id"]])}

@@ -35,11 +35,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "bookstore.api.middleware.ApiRequestSizeMiddleware",
+    "bookstore.api.middleware.ApiRequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Answers If-None-Match with 304 from the ETag the API views set.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "bookstore.api.middleware.ApiConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -123,7 +123,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "bookstore.api.filters.BoundedSearchFilter",
         "bookstore.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "bookstore.api.pagination.LimitOffsetPagination",
@@ -153,6 +153,9 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("DJANGO_JWT_ACCESS_MINUTES", default=10)),
     "REFRESH_TOKEN_LIFETIME": timedelta(minutes=env.int("DJANGO_JWT_REFRESH_MINUTES", default=24 * 60)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash: a password set anywhere (API, admin,
+    # changepassword) invalidates every earlier token.
+    "CHECK_REVOKE_TOKEN": True,
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,

@@ -59,7 +59,8 @@ def test_register_creates_a_customer(api_client, db, signup):
         "date_joined": body["data"]["date_joined"],
     }
     assert body["data"]["date_joined"].endswith("Z")
-    assert urlsplit(response["Location"]).path == reverse("v1:user-detail", args=[user.pk])
+    # The new user can read their own profile there (users/<id>/ is for staff).
+    assert urlsplit(response["Location"]).path == reverse("v1:me")
     assert list(user.groups.values_list("name", flat=True)) == ["customers"]
     assert user.is_active
     assert not user.is_staff

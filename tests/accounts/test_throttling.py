@@ -119,3 +119,17 @@ def test_behind_one_proxy_the_last_forwarded_address_is_the_client(reader):
     assert_throttled(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.99, {CLIENT_ADDR}"))
     assert_throttled(login(addr="10.0.0.2", HTTP_X_FORWARDED_FOR=CLIENT_ADDR))
     assert login(addr=proxy, HTTP_X_FORWARDED_FOR=f"{CLIENT_ADDR}, {OTHER_ADDR}").status_code == 401
+
+
+@pytest.mark.parametrize("login_url", ["admin:login", "rest_framework:login"])
+def test_html_login_forms_share_the_login_throttle(client, reader, login_url):
+    """Guessing passwords through the admin or the browsable API's login page is throttled too."""
+    url = reverse(login_url)
+    for _ in range(LIMIT):
+        response = client.post(url, {"username": reader.email, "password": WRONG_PASSWORD}, REMOTE_ADDR=CLIENT_ADDR)
+        assert response.status_code == 200  # the form again, with its error
+    response = client.post(url, {"username": reader.email, "password": PASSWORD}, REMOTE_ADDR=CLIENT_ADDR)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    # One bucket per client: the API login is refused as well.
+    assert_throttled(login(password=PASSWORD))

@@ -259,3 +259,26 @@ def test_if_match_does_not_let_a_customer_write(client_for, catalog):
 
     assert response.status_code == 403
     assert row(catalog["book"]) == before
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_delete_with_a_stale_etag_is_refused_and_deletes_nothing(manager_client, catalog, version):
+    book = catalog["book"]
+    url = detail_url(version, "book", book)
+    stale = manager_client.get(url)["ETag"]
+    assert manager_client.patch(url, other_change("book")).status_code == 200
+
+    response = manager_client.delete(url, headers={"If-Match": stale})
+
+    assert response.status_code == 412
+    assert error_of(response)["code"] == "precondition_failed"
+    assert Book.objects.filter(pk=book.pk).exists()
+    current = manager_client.get(url)["ETag"]
+    assert manager_client.delete(url, headers={"If-Match": current}).status_code == 204
+
+
+def test_writes_answer_the_new_etag(manager_client, catalog):
+    url = detail_url("v1", "book", catalog["book"])
+    response = manager_client.patch(url, {"stock": 3})
+    assert response.status_code == 200
+    assert response["ETag"] == manager_client.get(url)["ETag"]
