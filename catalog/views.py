@@ -1,4 +1,4 @@
-"""v1 catalog endpoints: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
+"""Catalog endpoints of v1 and v2: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
