@@ -1,6 +1,7 @@
 """Account endpoints: registration, the JWT lifecycle, the user's own profile, and users for staff."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -152,6 +153,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     search_fields = ["email", "first_name", "last_name"]
     ordering_fields = ["email", "date_joined"]
 
+    @transaction.atomic
     def perform_update(self, serializer):
         is_active = serializer.validated_data.pop("is_active", None)
         user = serializer.save()
