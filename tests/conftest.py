@@ -43,6 +43,12 @@ def client_for(db):
     return make
 
 
+@pytest.fixture
+def manager_client(client_for):
+    """An API client authenticated as a catalog manager."""
+    return client_for("catalog_manager")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters live in the cache; each test starts with none."""

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
@@ -15,37 +14,18 @@ from rest_framework.throttling import AnonRateThrottle
 
 from catalog.models import Author
 from catalog.views import AuthorViewSet
+from tests.envelope import error_of
 from tests.factories import AuthorFactory, BookFactory
 
 SNAKE_CASE = re.compile(r"^[a-z]+(_[a-z]+)*$")
 
 
 def assert_error_envelope(response, status, code=None):
-    assert response.status_code == status
+    """`error_of`, and also: the answer is JSON and the error code is snake_case."""
+    error = error_of(response, status, code)
     assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert SNAKE_CASE.match(body["error"]["code"])
-    if code is not None:
-        assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str)
-    assert body["error"]["message"]
-    return body["error"]
-
-
-@pytest.fixture
-def manager_client(client_for):
-    return client_for("catalog_manager")
-
-
-@pytest.fixture
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+    assert SNAKE_CASE.match(error["code"])
+    return error
 
 
 def test_401_for_an_anonymous_write(client_for):
@@ -171,7 +151,6 @@ class OncePerMinute(AnonRateThrottle):
     rate = "1/min"
 
 
-@pytest.mark.usefixtures("_empty_cache")
 def test_429_throttled_with_retry_after(api_client, db, monkeypatch):
     monkeypatch.setattr(AuthorViewSet, "throttle_classes", [OncePerMinute])
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import CATALOG_MANAGERS, CUSTOMERS
+from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, UserFactory
 
 User = get_user_model()
@@ -31,24 +32,6 @@ def member_client(member):
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['data']['access']}")
     return client
-
-
-def data_of(response):
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["success"] is True
-    assert body["error"] is None
-    return body["data"]
-
-
-def error_of(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert body["error"]["code"] == code
-    return body["error"]
 
 
 def snapshot(user):

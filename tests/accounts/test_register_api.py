@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from bookstore.settings import base as base_settings
+from tests.envelope import error_of
 from tests.factories import UserFactory
 
 User = get_user_model()
@@ -31,14 +32,10 @@ def register(client, body):
 
 
 def assert_validation_error(response, *fields):
-    assert response.status_code == 400
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert body["error"]["code"] == "validation_error"
-    assert set(body["error"]["details"]) == set(fields)
-    return body["error"]["details"]
+    """A 400 "validation_error" envelope whose details name exactly these fields; answers the details."""
+    error = error_of(response, 400, "validation_error")
+    assert set(error["details"]) == set(fields)
+    return error["details"]
 
 
 def test_register_creates_a_customer(api_client, db, signup):

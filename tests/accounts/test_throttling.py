@@ -8,7 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from tests.factories import PASSWORD, UserFactory
+from tests.envelope import error_of
+from tests.factories import PASSWORD
 
 LIMIT = 3
 CLIENT_ADDR = "198.51.100.7"
@@ -26,11 +27,6 @@ def _small_rates(monkeypatch):
     )
 
 
-@pytest.fixture
-def reader(db):
-    return UserFactory(email="reader@example.com")
-
-
 def login(addr=CLIENT_ADDR, password=WRONG_PASSWORD, **headers):
     return APIClient().post(
         reverse("v1:token-obtain"), {"email": "reader@example.com", "password": password}, REMOTE_ADDR=addr, **headers
@@ -38,13 +34,8 @@ def login(addr=CLIENT_ADDR, password=WRONG_PASSWORD, **headers):
 
 
 def assert_throttled(response):
-    assert response.status_code == 429, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert body["error"]["code"] == "throttled"
-    assert body["error"]["message"]
+    """A 429 "throttled" error envelope that says, in Retry-After, when to try again."""
+    error_of(response, 429, "throttled")
     assert 0 < int(response["Retry-After"]) <= 60
 
 

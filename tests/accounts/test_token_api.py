@@ -4,26 +4,12 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Author
+from tests.envelope import error_of
 from tests.factories import PASSWORD, CatalogManagerFactory, UserFactory
-
-
-@pytest.fixture
-def reader(db):
-    return UserFactory(email="reader@example.com")
 
 
 def obtain(client, email, password=PASSWORD):
     return client.post(reverse("v1:token-obtain"), {"email": email, "password": password})
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert body["error"]["code"] == code
-    return body["error"]
 
 
 @pytest.mark.parametrize("email", ["reader@example.com", "READER@example.com", "Reader@Example.COM"])
@@ -51,8 +37,8 @@ def test_wrong_password_and_unknown_email_answer_alike(api_client, reader):
     wrong_password = obtain(api_client, "reader@example.com", "not-the-password")
     unknown_email = obtain(api_client, "nobody@example.com")
 
-    wrong_password_error = assert_error(wrong_password, 401, "not_authenticated")
-    unknown_email_error = assert_error(unknown_email, 401, "not_authenticated")
+    wrong_password_error = error_of(wrong_password, 401, "not_authenticated")
+    unknown_email_error = error_of(unknown_email, 401, "not_authenticated")
     assert wrong_password_error["message"] == unknown_email_error["message"]
     assert wrong_password.content == unknown_email.content
 
@@ -62,7 +48,7 @@ def test_an_inactive_user_gets_no_token(api_client, db):
 
     response = obtain(api_client, "gone@example.com")
 
-    assert_error(response, 401, "not_authenticated")
+    error_of(response, 401, "not_authenticated")
 
 
 @pytest.mark.parametrize("missing", ["email", "password"])
@@ -72,7 +58,7 @@ def test_obtain_needs_email_and_password(api_client, reader, missing):
 
     response = api_client.post(reverse("v1:token-obtain"), body)
 
-    error = assert_error(response, 400, "validation_error")
+    error = error_of(response, 400, "validation_error")
     assert list(error["details"]) == [missing]
 
 
@@ -96,7 +82,7 @@ def test_a_refresh_token_works_once(api_client, reader):
 
     assert first.status_code == 200
     assert first.json()["data"]["refresh"] != refresh
-    assert_error(replay, 401, "token_not_valid")
+    error_of(replay, 401, "token_not_valid")
     rotated = api_client.post(reverse("v1:token-refresh"), {"refresh": first.json()["data"]["refresh"]})
     assert rotated.status_code == 200
 
@@ -116,7 +102,7 @@ def test_a_refreshed_access_token_authenticates(api_client, db):
 def test_a_garbage_refresh_token_is_refused(api_client, db, token):
     response = api_client.post(reverse("v1:token-refresh"), {"refresh": token})
 
-    assert_error(response, 401, "token_not_valid")
+    error_of(response, 401, "token_not_valid")
 
 
 def test_an_access_token_is_no_refresh_token(api_client, reader):
@@ -124,7 +110,7 @@ def test_an_access_token_is_no_refresh_token(api_client, reader):
 
     response = api_client.post(reverse("v1:token-refresh"), {"refresh": pair["access"]})
 
-    assert_error(response, 401, "token_not_valid")
+    error_of(response, 401, "token_not_valid")
 
 
 def test_an_access_token_authorises_a_catalog_managers_write(api_client, db):
@@ -144,7 +130,7 @@ def test_a_customers_access_token_does_not_authorise_a_catalog_write(api_client,
 
     response = api_client.post(reverse("v1:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
 
-    assert_error(response, 403, "permission_denied")
+    error_of(response, 403, "permission_denied")
     assert not Author.objects.exists()
 
 
@@ -155,5 +141,5 @@ def test_a_refresh_token_is_no_access_token(api_client, db):
 
     response = api_client.post(reverse("v1:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
 
-    assert_error(response, 401, "token_not_valid")
+    error_of(response, 401, "token_not_valid")
     assert not Author.objects.exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, SuperuserFactory, UserFactory
 
 User = get_user_model()
@@ -22,11 +23,6 @@ SHORT_KEY_WARNING = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKey
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def reader(db):
-    return UserFactory(email="reader@example.com")
 
 
 def obtain(email, password=PASSWORD):
@@ -58,28 +54,8 @@ def verify(token):
     return APIClient().post(reverse("v1:token-verify"), {"token": token})
 
 
-def data_of(response, status=200):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is True
-    assert body["error"] is None
-    return body["data"]
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code, body["error"]
-    return body["error"]
-
-
 def assert_unauthorized(response, code="token_not_valid"):
-    error = assert_error(response, 401, code)
+    error = error_of(response, 401, code)
     assert response["WWW-Authenticate"].startswith("Bearer")
     return error
 
@@ -227,7 +203,7 @@ def test_logout_with_an_access_token_is_refused(reader):
 def test_logout_needs_a_refresh_token(db):
     response = APIClient().post(reverse("v1:logout"), {})
 
-    assert list(assert_error(response, 400, "validation_error")["details"]) == ["refresh"]
+    assert list(error_of(response, 400, "validation_error")["details"]) == ["refresh"]
 
 
 # Logout everywhere ------------------------------------------------------------------------------------------------
@@ -326,7 +302,7 @@ def test_a_refused_password_change_changes_nothing(reader, body, field):
 
     response = change_password(pair["access"], body)
 
-    assert field in assert_error(response, 400, "validation_error")["details"]
+    assert field in error_of(response, 400, "validation_error")["details"]
     reader.refresh_from_db()
     assert reader.check_password(PASSWORD)
     assert data_of(me(pair["access"]))["id"] == reader.pk

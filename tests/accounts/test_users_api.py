@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
 from catalog.models import Book
+from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, AuthorFactory, PublisherFactory, SuperuserFactory, UserFactory
 
 User = get_user_model()
@@ -51,25 +52,6 @@ def token_client(user):
 
 def detail_url(user):
     return reverse("v1:user-detail", args=[user.pk])
-
-
-def data_of(response, status=200):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is True
-    assert body["error"] is None
-    return body["data"]
-
-
-def error_of(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert body["error"]["code"] == code, body["error"]
-    return body["error"]
 
 
 def role_names(user):

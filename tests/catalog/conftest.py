@@ -1,4 +1,5 @@
-"""Fixtures shared by the catalog tests: one fully specified book and everything it refers to."""
+"""Fixtures shared by the catalog tests: one fully specified book and everything it refers to, and a valid
+request body for a new book."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -64,3 +65,26 @@ def book(publisher, novelist, translator, classics, russian):
     Book.objects.filter(pk=book.pk).update(created_at=CREATED_AT, updated_at=UPDATED_AT)
     book.refresh_from_db()
     return book
+
+
+@pytest.fixture
+def new_book(publisher, novelist, translator, classics):
+    """A valid request body for POST and PUT of a book ("The Idiot"): v1 and v2 take the same input."""
+    return {
+        "title": "The Idiot",
+        "subtitle": "",
+        "slug": "the-idiot",
+        "isbn": "9780140447927",
+        "description": "Prince Myshkin returns to Russia.",
+        "language": "en",
+        "pages": 656,
+        "publication_date": "2004-02-26",
+        "format": "paperback",
+        "publisher": publisher.pk,
+        "authors": [{"id": novelist.pk, "role": "author"}, {"id": translator.pk, "role": "translator"}],
+        "genres": [classics.pk],
+        "price": "10.99",
+        "currency": "GBP",
+        "stock": 3,
+        "is_active": True,
+    }

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Author, Book, BookAuthor, Genre
+from tests.envelope import data_of, error_of
 from tests.factories import AuthorFactory, BookFactory, GenreFactory, PublisherFactory
 
 WRITERS = ["catalog_manager", "superuser"]
@@ -21,50 +22,8 @@ UNKNOWN_ID = 999_999_999
 # Fixtures and helpers ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def new_book(publisher, novelist, translator, classics):
-    """A valid request body for POST and PUT."""
-    return {
-        "title": "The Idiot",
-        "subtitle": "",
-        "slug": "the-idiot",
-        "isbn": "9780140447927",
-        "description": "Prince Myshkin returns to Russia.",
-        "language": "en",
-        "pages": 656,
-        "publication_date": "2004-02-26",
-        "format": "paperback",
-        "publisher": publisher.pk,
-        "authors": [{"id": novelist.pk, "role": "author"}, {"id": translator.pk, "role": "translator"}],
-        "genres": [classics.pk],
-        "price": "10.99",
-        "currency": "GBP",
-        "stock": 3,
-        "is_active": True,
-    }
-
-
 def detail_url(book):
     return reverse("v1:book-detail", args=[book.pk])
-
-
-def data_of(response):
-    """The `data` of a success envelope."""
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is True
-    assert body["error"] is None
-    return body["data"]
-
-
-def error_of(response):
-    """The `error` of an error envelope."""
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    assert set(body["error"]) == {"code", "message", "details"}
-    return body["error"]
 
 
 def titles(response):
@@ -118,7 +77,7 @@ def test_anonymous_cannot_write(client_for, book, new_book, action):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
-    assert error_of(response)["code"] == "not_authenticated"
+    assert error_of(response, 401)["code"] == "not_authenticated"
     assert snapshot() == before
 
 
@@ -129,7 +88,7 @@ def test_customer_cannot_write(client_for, book, new_book, action):
     response = write(client_for("customer"), action, book, new_book)
 
     assert response.status_code == 403
-    assert error_of(response)["code"] == "permission_denied"
+    assert error_of(response, 403)["code"] == "permission_denied"
     assert snapshot() == before
 
 
@@ -139,7 +98,7 @@ def test_writer_creates_a_book(client_for, new_book, role):
 
     assert response.status_code == 201
     created = Book.objects.get(isbn="9780140447927")
-    assert data_of(response)["id"] == created.pk
+    assert data_of(response, 201)["id"] == created.pk
     assert created.title == "The Idiot"
 
 
@@ -228,7 +187,7 @@ def test_create_answers_201_with_location_and_normalised_isbn(client_for, new_bo
     assert response.status_code == 201
     created = Book.objects.get()
     assert response["Location"] == response.wsgi_request.build_absolute_uri(detail_url(created))
-    data = data_of(response)
+    data = data_of(response, 201)
     assert data["isbn"] == "9780306406157"
     assert created.isbn == "9780306406157"
     assert data["authors"] == [{"id": translator.pk, "role": "translator"}, {"id": novelist.pk, "role": "author"}]
@@ -246,7 +205,7 @@ def test_credit_role_defaults_to_author(client_for, new_book, novelist):
     response = client_for("catalog_manager").post(reverse("v1:book-list"), body)
 
     assert response.status_code == 201
-    assert data_of(response)["authors"] == [{"id": novelist.pk, "role": "author"}]
+    assert data_of(response, 201)["authors"] == [{"id": novelist.pk, "role": "author"}]
 
 
 def test_same_author_in_two_roles_is_accepted(client_for, new_book, novelist):
@@ -267,7 +226,7 @@ def test_slug_is_made_from_the_title_when_omitted(client_for, new_book, taken, e
     response = client_for("catalog_manager").post(reverse("v1:book-list"), body)
 
     assert response.status_code == 201
-    assert data_of(response)["slug"] == expected
+    assert data_of(response, 201)["slug"] == expected
     assert Book.objects.get(isbn="9780140447927").slug == expected
 
 
@@ -298,7 +257,7 @@ def test_invalid_book_is_refused(client_for, book, new_book, overrides, field):
     response = client_for("catalog_manager").post(reverse("v1:book-list"), {**new_book, **overrides})
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert list(error["details"]) == [field]
     assert snapshot() == before
@@ -311,7 +270,7 @@ def test_duplicate_isbn_in_any_form_is_refused(client_for, book, new_book, isbn)
     response = client_for("catalog_manager").post(reverse("v1:book-list"), {**new_book, "isbn": isbn})
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert list(error["details"]) == ["isbn"]
     assert Book.objects.count() == count
@@ -323,7 +282,7 @@ def test_same_author_twice_in_a_role_is_refused(client_for, new_book, novelist):
     response = client_for("catalog_manager").post(reverse("v1:book-list"), body)
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert list(error["details"]) == ["authors"]
     assert Book.objects.count() == 0
@@ -334,7 +293,7 @@ def test_text_body_is_unsupported_media(client_for, new_book):
     response = client_for("catalog_manager").post(reverse("v1:book-list"), "title=The Idiot", content_type="text/plain")
 
     assert response.status_code == 415
-    assert error_of(response)["code"] == "unsupported_media_type"
+    assert error_of(response, 415)["code"] == "unsupported_media_type"
     assert Book.objects.count() == 0
 
 
@@ -344,7 +303,7 @@ def test_broken_json_is_a_parse_error(client_for, new_book):
     )
 
     assert response.status_code == 400
-    assert error_of(response)["code"] == "parse_error"
+    assert error_of(response, 400)["code"] == "parse_error"
     assert Book.objects.count() == 0
 
 
@@ -366,7 +325,7 @@ def test_invalid_patch_changes_nothing(client_for, book, body, field):
     response = client_for("catalog_manager").patch(detail_url(book), body)
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert list(error["details"]) == [field]
     assert snapshot() == before
@@ -378,7 +337,7 @@ def test_patch_to_the_isbn_of_another_book_is_refused(client_for, book):
     response = client_for("catalog_manager").patch(detail_url(other), {"isbn": "978-0-14-044913-6"})
 
     assert response.status_code == 400
-    assert list(error_of(response)["details"]) == ["isbn"]
+    assert list(error_of(response, 400)["details"]) == ["isbn"]
     other.refresh_from_db()
     assert other.isbn == "9780140447927"
 
@@ -514,7 +473,7 @@ def test_invalid_filter_is_refused(api_client, shelf, params, field):
     response = api_client.get(reverse("v1:book-list"), params)
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert field in error["details"]
 
@@ -733,7 +692,7 @@ def test_inactive_book_is_not_found_for_readers(client_for, withdrawn, role):
     response = client_for(role).get(detail_url(withdrawn))
 
     assert response.status_code == 404
-    assert error_of(response)["code"] == "not_found"
+    assert error_of(response, 404)["code"] == "not_found"
 
 
 @pytest.mark.parametrize("role", WRITERS)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Book
+from tests.envelope import data_of, error_of
 from tests.factories import (
     PASSWORD,
     AuthorFactory,
@@ -53,54 +54,8 @@ def expected_book(book, publisher, novelist, translator, classics, russian):
     }
 
 
-@pytest.fixture
-def new_book(publisher, novelist, translator, classics):
-    """A valid request body for POST and PUT: v2 takes the same input as v1."""
-    return {
-        "title": "The Idiot",
-        "subtitle": "",
-        "slug": "the-idiot",
-        "isbn": "9780140447927",
-        "description": "Prince Myshkin returns to Russia.",
-        "language": "en",
-        "pages": 656,
-        "publication_date": "2004-02-26",
-        "format": "paperback",
-        "publisher": publisher.pk,
-        "authors": [{"id": novelist.pk, "role": "author"}, {"id": translator.pk, "role": "translator"}],
-        "genres": [classics.pk],
-        "price": "10.99",
-        "currency": "GBP",
-        "stock": 3,
-        "is_active": True,
-    }
-
-
-@pytest.fixture
-def manager_client(client_for):
-    return client_for("catalog_manager")
-
-
 def detail_url(book, version="v2"):
     return reverse(f"{version}:book-detail", args=[book.pk])
-
-
-def data_of(response):
-    """The `data` of a success envelope."""
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is True
-    assert body["error"] is None
-    return body["data"]
-
-
-def error_of(response):
-    """The `error` of an error envelope."""
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    return body["error"]
 
 
 def titles(response):
@@ -251,7 +206,7 @@ def test_malformed_cursor_is_a_validation_error(api_client, book, cursor):
     response = api_client.get(reverse("v2:book-list"), {"cursor": cursor})
 
     assert response.status_code == 400
-    error = error_of(response)
+    error = error_of(response, 400)
     assert error["code"] == "validation_error"
     assert list(error["details"]) == ["cursor"]
 
@@ -289,7 +244,7 @@ def test_invalid_filter_is_refused_in_v2(api_client, shelf):
     response = api_client.get(reverse("v2:book-list"), {"price_min": "cheap"})
 
     assert response.status_code == 400
-    assert "price_min" in error_of(response)["details"]
+    assert "price_min" in error_of(response, 400)["details"]
 
 
 # 4. Writes: v1 input, v2 answers -------------------------------------------------------------------------------
@@ -303,7 +258,7 @@ def test_create_answers_201_with_v2_location_and_representation(
     assert response.status_code == 201
     created = Book.objects.get(isbn="9780140447927")
     assert response["Location"] == response.wsgi_request.build_absolute_uri(detail_url(created))
-    assert data_of(response) == {
+    assert data_of(response, 201) == {
         "id": created.pk,
         "title": "The Idiot",
         "subtitle": "",
@@ -338,7 +293,7 @@ def test_create_with_the_v2_price_object_is_refused(manager_client, new_book):
     response = manager_client.post(reverse("v2:book-list"), body)
 
     assert response.status_code == 400
-    assert "price" in error_of(response)["details"]
+    assert "price" in error_of(response, 400)["details"]
     assert not Book.objects.filter(isbn="9780140447927").exists()
 
 

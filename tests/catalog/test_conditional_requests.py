@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Author, Book
+from tests.envelope import error_of
 from tests.factories import AuthorFactory, BookFactory, GenreFactory, PublisherFactory
 
 VERSIONS = ["v1", "v2"]
@@ -23,11 +24,6 @@ def catalog(db):
     author = AuthorFactory(name="Ursula K. Le Guin", sort_name="Le Guin, Ursula K.", bio="")
     book = BookFactory(title="The Dispossessed", authors=[author], genres=[GenreFactory()], stock=4)
     return {"book": book, "author": author}
-
-
-@pytest.fixture
-def manager_client(client_for):
-    return client_for("catalog_manager")
 
 
 def detail_url(version, resource, obj):
@@ -78,14 +74,6 @@ def write(client, method, version, resource, catalog, **headers):
     if method == "put":
         return client.put(url, put_body(resource, catalog), headers=headers)
     return client.patch(url, patch_body(resource), headers=headers)
-
-
-def error_of(response):
-    body = response.json()
-    assert set(body) == {"success", "data", "error"}
-    assert body["success"] is False
-    assert body["data"] is None
-    return body["error"]
 
 
 # 1. ETag and If-None-Match -------------------------------------------------------------------------------------
@@ -188,7 +176,7 @@ def test_write_with_a_stale_etag_is_refused_and_changes_nothing(manager_client, 
     response = write(manager_client, method, version, resource, catalog, **{"If-Match": stale})
 
     assert response.status_code == 412
-    assert error_of(response)["code"] == "precondition_failed"
+    assert error_of(response, 412)["code"] == "precondition_failed"
     assert row(catalog[resource]) == before
 
 
@@ -271,7 +259,7 @@ def test_delete_with_a_stale_etag_is_refused_and_deletes_nothing(manager_client,
     response = manager_client.delete(url, headers={"If-Match": stale})
 
     assert response.status_code == 412
-    assert error_of(response)["code"] == "precondition_failed"
+    assert error_of(response, 412)["code"] == "precondition_failed"
     assert Book.objects.filter(pk=book.pk).exists()
     current = manager_client.get(url)["ETag"]
     assert manager_client.delete(url, headers={"If-Match": current}).status_code == 204

@@ -1,0 +1,11 @@
+"""Fixtures shared by the accounts tests."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def reader(db):
+    """A customer who signs in as reader@example.com with the factories' PASSWORD."""
+    return UserFactory(email="reader@example.com")
