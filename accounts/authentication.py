@@ -1,5 +1,6 @@
 """Bearer authentication of the API."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
@@ -14,3 +15,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
             return user_for_token(validated_token)
         except TokenError as exc:
             raise InvalidToken(exc.args[0]) from exc
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The Bearer scheme of JWTAuthentication in the OpenAPI schema (Swagger UI's "Authorize")."""
+
+    target_class = JWTAuthentication

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from bookstore.api.pagination import CursorPagination
+from bookstore.api.viewsets import VersionedViewSet
 
 from .permissions import ModelPermissionsWithView
 from .serializers import (
@@ -142,7 +142,7 @@ class PasswordChangeView(generics.GenericAPIView):
         return Response(token_pair(refresh))
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
     """Users, for staff with the user permissions: look up, (de)activate, assign roles."""
 
     queryset = get_user_model().objects.prefetch_related("groups")
@@ -159,9 +159,3 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         user = serializer.save()
         if is_active is not None and is_active != user.is_active:
             user_set_active(user=user, is_active=is_active)
-
-
-class UserV2ViewSet(UserViewSet):
-    """Users in v2, paged by cursor."""
-
-    pagination_class = CursorPagination

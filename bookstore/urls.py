@@ -13,8 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-auth/login/", throttle_login_posts(LoginView.as_view(template_name="rest_framework/login.html"))),
     path("api-auth/", include("rest_framework.urls")),
-    path("api/v1/", include(("bookstore.api.v1", "v1"))),
-    path("api/v2/", include(("bookstore.api.v2", "v2"))),
+    # Both versions serve the same URLs; the namespace is the version (DRF's NamespaceVersioning).
+    path("api/v1/", include(("bookstore.api_router", "v1"))),
+    path("api/v2/", include(("bookstore.api_router", "v2"))),
     # Last: any other path under /api/ (an unknown version included) is a 404 in the envelope.
     re_path(r"^api/", api_not_found),
 ]

@@ -15,7 +15,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 MAX_PAGE_SIZE = 100
 
 
-class LimitOffsetPagination(pagination.LimitOffsetPagination):
+class OffsetPagination(pagination.LimitOffsetPagination):
+    """v1 pages: DRF's limit/offset, answering `limit` and `offset` beside `count`, `next`, `previous`."""
+
     max_limit = MAX_PAGE_SIZE
 
     def get_paginated_response(self, data):
@@ -38,7 +40,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return page
 
 
-class CursorPagination(pagination.BasePagination):
+class KeysetPagination(pagination.BasePagination):
     """Keyset pagination: a cursor holds the sort key of the row it stands at, and a page is the
     rows strictly after (or, going back, before) that key in the list's order.
 

@@ -1,13 +1,12 @@
 """OpenAPI generation that tells the truth about the envelope, the errors and the headers."""
 
-from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
-from .viewsets import ModelViewSet
+from .viewsets import ResourceViewSet
 
 ERROR_ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
 NULL = {"type": "object", "nullable": True, "enum": [None]}
@@ -61,6 +60,22 @@ ERROR_ENVELOPE_COMPONENT = {
     },
 }
 
+# Headers of a resource's conditional requests and Location, and every operation's Retry-After:
+# (methods of a ResourceViewSet, or None for every operation; name; type; answered with; meaning).
+HEADERS = [
+    (("GET",), "If-None-Match", OpenApiTypes.STR, False, "An ETag from an earlier read: 304 if it still matches."),
+    (("GET",), "ETag", OpenApiTypes.STR, [200], "Entity tag of this representation."),
+    (
+        ("PUT", "PATCH", "DELETE"),
+        "If-Match",
+        OpenApiTypes.STR,
+        False,
+        "The ETag read before: 412 if the object changed since.",
+    ),
+    (("POST",), "Location", OpenApiTypes.URI, [201], "URL of the new object."),
+    (None, "Retry-After", OpenApiTypes.INT, [429, 503], "Seconds to wait before trying again."),
+]
+
 
 def add_error_component(result, generator, request, public):
     """Postprocessing hook: register the ErrorEnvelope component."""
@@ -82,56 +97,16 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if isinstance(self.view, ModelViewSet):
-            if self.method == "GET":
-                parameters += [
-                    OpenApiParameter(
-                        "If-None-Match",
-                        OpenApiTypes.STR,
-                        OpenApiParameter.HEADER,
-                        description="An ETag from an earlier read: 304 if it still matches.",
-                    ),
-                    OpenApiParameter(
-                        "ETag",
-                        OpenApiTypes.STR,
-                        OpenApiParameter.HEADER,
-                        response=[200],
-                        description="Entity tag of this representation.",
-                    ),
-                ]
-            if self.method in ("PUT", "PATCH", "DELETE"):
+        for methods, name, kind, response, description in HEADERS:
+            if methods is None or (self.method in methods and isinstance(self.view, ResourceViewSet)):
                 parameters.append(
-                    OpenApiParameter(
-                        "If-Match",
-                        OpenApiTypes.STR,
-                        OpenApiParameter.HEADER,
-                        description="The ETag read before: 412 if the object changed since.",
-                    )
+                    OpenApiParameter(name, kind, OpenApiParameter.HEADER, description=description, response=response)
                 )
-            if self.method == "POST":
-                parameters.append(
-                    OpenApiParameter(
-                        "Location",
-                        OpenApiTypes.URI,
-                        OpenApiParameter.HEADER,
-                        response=[201],
-                        description="URL of the new object.",
-                    )
-                )
-        parameters.append(
-            OpenApiParameter(
-                "Retry-After",
-                OpenApiTypes.INT,
-                OpenApiParameter.HEADER,
-                response=[429, 503],
-                description="Seconds to wait before trying again.",
-            )
-        )
         return parameters
 
     def get_response_serializers(self):
         # A viewset with a separate write serializer answers with its read serializer.
-        if isinstance(self.view, ModelViewSet) and self.view.write_serializer_class is not None:
+        if isinstance(self.view, ResourceViewSet) and self.view.write_serializer_class is not None:
             return self.view.serializer_class
         return super().get_response_serializers()
 
@@ -152,7 +127,7 @@ class EnvelopeAutoSchema(AutoSchema):
             content = response.setdefault("content", {"application/json": {"schema": NULL}})
             for media in content.values():
                 media["schema"] = success_envelope(media.get("schema", NULL))
-        if self.method == "GET" and isinstance(self.view, ModelViewSet):
+        if self.method == "GET" and isinstance(self.view, ResourceViewSet):
             responses["304"] = {"description": "Not modified: the `If-None-Match` ETag still matches."}
         for code in self.error_codes():
             responses[code] = self._get_response_for_code(ERROR_ENVELOPE, code)
@@ -173,7 +148,7 @@ class EnvelopeAutoSchema(AutoSchema):
             codes.add("404")
         if method in ("POST", "PUT", "PATCH", "DELETE") and hasattr(view, "get_queryset"):
             codes.add("409")
-        if method in ("PUT", "PATCH", "DELETE") and isinstance(view, ModelViewSet):
+        if method in ("PUT", "PATCH", "DELETE") and isinstance(view, ResourceViewSet):
             codes.add("412")
         if writes:
             codes.update({"413", "415"})
@@ -195,9 +170,3 @@ class EnvelopeAutoSchema(AutoSchema):
                 continue
             return True
         return False
-
-
-class JWTScheme(SimpleJWTScheme):
-    """The Bearer scheme for the project's JWTAuthentication subclass (Swagger UI's "Authorize")."""
-
-    target_class = "accounts.authentication.JWTAuthentication"

@@ -1,20 +1,46 @@
-"""The base viewset of the API."""
+"""The base viewsets of the API: the version switch, and a resource's conditional CRUD."""
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from .conditional import check_if_match, etag_for
+from .pagination import KeysetPagination, OffsetPagination
 
 
-class ModelViewSet(viewsets.ModelViewSet):
-    """DRF's ModelViewSet with three additions every resource shares.
+class ByVersion:
+    """A viewset attribute whose value depends on the API version of the request being answered.
+
+    `serializer_class = ByVersion(BookSerializer, v2=BookV2Serializer)`: v2 requests see the v2 class,
+    every other version the first value. Read on the class (no request), it is that first value.
+    """
+
+    def __init__(self, default, **by_version):
+        self.default = default
+        self.by_version = by_version
+
+    def __get__(self, view, owner=None):
+        if view is None:
+            return self.default
+        version = getattr(getattr(view, "request", None), "version", None)
+        return self.by_version.get(version, self.default)
+
+
+class VersionedViewSet(viewsets.GenericViewSet):
+    """A GenericViewSet whose lists page as their version does: v1 by offset, v2 by keyset cursor."""
+
+    pagination_class = ByVersion(OffsetPagination, v2=KeysetPagination)
+
+
+class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
+    """Create, read, update and delete one kind of object, with what every resource of the API shares.
 
     - `write_serializer_class`, when set, validates input while `serializer_class` renders every
       answer (a version whose representation differs from what clients send).
     - 201 answers carry the new object's URL in `Location`.
-    - Answers carry an `ETag` (Django's ConditionalGetMiddleware then answers `If-None-Match` with
-      304); `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
+    - Answers carry an `ETag` (ApiConditionalGetMiddleware then answers `If-None-Match` with 304);
+      `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
     """
 
     write_serializer_class = None
@@ -34,29 +60,38 @@ class ModelViewSet(viewsets.ModelViewSet):
         data = self.represent(serializer.instance)
         return Response(data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data))
 
-    def get_checked_object(self):
-        """The object to write; with an If-Match, re-read under a row lock and checked against it,
-        so that no other write lands between the check and this one. Call inside a transaction."""
-        instance = self.get_object()
-        if "If-Match" in self.request.headers:
-            type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
-            instance = self.get_object()
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self._checks_if_match():
+            # The object is read once, with its own row locked until the write commits: no other
+            # write can land between the If-Match check and this one.
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    def get_object(self):
+        instance = super().get_object()
+        if self._checks_if_match():
             check_if_match(self.request, etag_for(self.represent(instance)))
         return instance
 
+    def _checks_if_match(self):
+        return self.action in ("update", "partial_update", "destroy") and "If-Match" in self.request.headers
+
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
-            instance = self.get_checked_object()
+            instance = self.get_object()
             serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
-        # The answer shows the relations as saved, not as prefetched before the write.
-        serializer.instance._prefetched_objects_cache = {}
-        return Response(self.represent(serializer.instance))
+        # The answer shows the relations as saved, not as prefetched before the write: the same lookups
+        # again, so the answer costs a fixed number of queries in every version.
+        instance._prefetched_objects_cache = {}
+        prefetch_related_objects([instance], *self.get_queryset()._prefetch_related_lookups)
+        return Response(self.represent(instance))
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
-            self.perform_destroy(self.get_checked_object())
+            self.perform_destroy(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_success_headers(self, data):

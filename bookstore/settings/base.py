@@ -126,7 +126,7 @@ REST_FRAMEWORK = {
         "bookstore.api.filters.BoundedSearchFilter",
         "bookstore.api.filters.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "bookstore.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "bookstore.api.pagination.OffsetPagination",
     "PAGE_SIZE": 20,
     # Login, registration and refresh are throttled per client; the counters live in the cache.
     "DEFAULT_THROTTLE_RATES": {

@@ -1,0 +1,31 @@
+"""The one place where every app's endpoints join the API. Each version mounts these same URLs in its own
+namespace (see bookstore/urls.py): what a version changes is chosen per request in the base viewsets, so a
+resource registered here is served by v1 and v2 alike."""
+
+from django.urls import include, path
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from accounts.views import UserViewSet
+from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherViewSet
+
+
+class PublicAPIRootView(APIRootView):
+    """The bookstore platform's API. Anyone may read the catalog."""
+
+    permission_classes = [AllowAny]
+
+
+router = DefaultRouter()
+router.APIRootView = PublicAPIRootView
+router.register("books", BookViewSet, basename="book")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("publishers", PublisherViewSet, basename="publisher")
+router.register("genres", GenreViewSet, basename="genre")
+router.register("users", UserViewSet, basename="user")
+
+urlpatterns = [
+    path("", include("bookstore.api.docs")),
+    path("", include("accounts.urls")),
+    path("", include(router.urls)),
+]
