@@ -32,10 +32,11 @@ run: setup
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Format check and lint.
+## Format check, lint, and the import layers (docs/architecture.md).
 lint: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 ## Regenerate the committed OpenAPI schemas (openapi/v1.yaml, openapi/v2.yaml) after an API change.
 schema: $(VENV)/.dev
