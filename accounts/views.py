@@ -14,6 +14,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from bookstore.api.viewsets import VersionedViewSet
 
+from .filters import UserFilter
 from .permissions import ModelPermissionsWithView
 from .serializers import (
     PasswordChangeSerializer,
@@ -149,7 +150,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     serializer_class = UserSerializer
     permission_classes = [ModelPermissionsWithView]
     http_method_names = ["get", "patch", "head", "options"]
-    filterset_fields = ["is_active", "is_staff"]
+    filterset_class = UserFilter
     search_fields = ["email", "first_name", "last_name"]
     ordering_fields = ["email", "date_joined"]
 

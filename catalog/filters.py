@@ -1,18 +1,50 @@
-"""Filters of the catalog lists."""
+"""Filters of the catalog lists: one FilterSet per filterable model, with explicit fields."""
+
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from bookstore.api.filters import BoundedSearchFilter, IdFilter, IdInFilter
+from bookstore.api.filters import AmountFilter, BoundedSearchFilter, IdFilter, IdInFilter, IsoDateFilter
 
 from .isbn import normalize_isbn
-from .models import Book, BookAuthor
+from .models import Book, BookAuthor, Genre, Publisher
 
 
 class CharInFilter(filters.BaseInFilter, filters.CharFilter):
-    pass
+    """A comma-separated list of strings."""
+
+
+# Digits, X and hyphens, 10 to 17 characters: the forms an ISBN-10 or ISBN-13 is written in.
+ISBN_PATTERN = r"^[0-9Xx-]{10,17}$"
+
+
+@extend_schema_field({"type": "string", "pattern": ISBN_PATTERN, "example": "978-0-14-044913-6"})
+class ISBNFilter(filters.CharFilter):
+    """An ISBN in any accepted form."""
+
+
+class PublisherFilter(filters.FilterSet):
+    """Publisher list filters."""
+
+    country = filters.CharFilter(label="ISO 3166 country code, e.g. GB.")
+
+    class Meta:
+        model = Publisher
+        fields = ["country"]
+
+
+class GenreFilter(filters.FilterSet):
+    """Genre list filters."""
+
+    parent = IdFilter(field_name="parent_id", label="Id of the parent genre: its sub-genres.")
+
+    class Meta:
+        model = Genre
+        fields = ["parent"]
 
 
 class BookFilter(filters.FilterSet):
@@ -21,18 +53,22 @@ class BookFilter(filters.FilterSet):
     author = IdInFilter(method="filter_author", label="Author ids, comma-separated (any of them).")
     genre = CharInFilter(method="filter_genre", label="Genre slugs, comma-separated; a genre includes its sub-genres.")
     publisher = IdFilter(field_name="publisher_id", label="Publisher id.")
-    language = filters.CharFilter(label="ISO 639-1 language code.")
-    format = filters.ChoiceFilter(choices=Book.Format.choices)
-    price_min = filters.NumberFilter(field_name="price", lookup_expr="gte", max_digits=12, decimal_places=2)
-    price_max = filters.NumberFilter(field_name="price", lookup_expr="lte", max_digits=12, decimal_places=2)
+    language = filters.CharFilter(label="ISO 639-1 language code, e.g. en.")
+    format = filters.ChoiceFilter(choices=Book.Format.choices, label="The edition's format.")
+    price_min = AmountFilter(field_name="price", lookup_expr="gte", label="Lowest price, e.g. 5.00.")
+    price_max = AmountFilter(field_name="price", lookup_expr="lte", label="Highest price, e.g. 20.00.")
     in_stock = filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_in_stock",
         label="true: stock > 0; false: sold out.",
     )
-    published_after = filters.DateFilter(field_name="publication_date", lookup_expr="gte")
-    published_before = filters.DateFilter(field_name="publication_date", lookup_expr="lte")
-    isbn = filters.CharFilter(method="filter_isbn", label="ISBN-13 or ISBN-10, hyphens allowed.")
+    published_after = IsoDateFilter(
+        field_name="publication_date", lookup_expr="gte", label="Published on or after this date (YYYY-MM-DD)."
+    )
+    published_before = IsoDateFilter(
+        field_name="publication_date", lookup_expr="lte", label="Published on or before this date (YYYY-MM-DD)."
+    )
+    isbn = ISBNFilter(method="filter_isbn", label="ISBN-13 or ISBN-10, hyphens allowed; a wrong check digit is a 400.")
 
     class Meta:
         model = Book
@@ -64,6 +100,8 @@ class BookFilter(filters.FilterSet):
         return queryset.filter(stock__gt=0) if value == "true" else queryset.filter(stock=0)
 
     def filter_isbn(self, queryset, name, value):
+        if not re.fullmatch(ISBN_PATTERN, value):
+            raise ValidationError({"isbn": ["Enter an ISBN: digits (and X, hyphens), 10 to 17 characters."]})
         try:
             return queryset.filter(isbn=normalize_isbn(value))
         except DjangoValidationError as exc:

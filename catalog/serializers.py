@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 from rest_framework.validators import UniqueValidator
 
+from bookstore.api import parsers
 from bookstore.api.serializers import StrictFieldsMixin
 
 from .isbn import normalize_isbn
@@ -92,7 +93,7 @@ class BylineSerializer(serializers.ListSerializer):
         if html.is_html_input(dictionary) and self.field_name in dictionary:
             text = dictionary[self.field_name]
             try:
-                return json.loads(text)
+                return parsers.loads(text)
             except ValueError:
                 return text  # reported as "Expected a list of items"
         return super().get_value(dictionary)

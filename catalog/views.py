@@ -6,7 +6,7 @@ from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from bookstore.api.filters import StableOrderingFilter
 from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
-from .filters import BookFilter, BookSearchFilter
+from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
@@ -46,7 +46,7 @@ class PublisherViewSet(ResourceViewSet):
     queryset = Publisher.objects.all()
     serializer_class = PublisherSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
-    filterset_fields = ["country"]
+    filterset_class = PublisherFilter
     search_fields = ["name"]
     ordering_fields = ["name"]
 
@@ -57,6 +57,6 @@ class GenreViewSet(ResourceViewSet):
     queryset = Genre.objects.all()
     serializer_class = GenreSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
-    filterset_fields = ["parent"]
+    filterset_class = GenreFilter
     search_fields = ["name"]
     ordering_fields = ["name"]

@@ -5,7 +5,7 @@ import json
 
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.utils.encoders import JSONEncoder
 
 
@@ -27,5 +27,7 @@ def check_if_match(request, current_etag: str) -> None:
     if header is None:
         return
     wanted = parse_etags(header)
+    if not wanted:
+        raise ParseError("If-Match must hold an ETag from an earlier answer, or *.")
     if "*" not in wanted and current_etag not in wanted:
         raise PreconditionFailed()

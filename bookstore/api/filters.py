@@ -1,48 +1,120 @@
-"""Filter pieces shared by every API list."""
+"""Filter pieces shared by every API list. Each parameter accepts exactly what the OpenAPI schema says it
+does (the schema is declared next to the parser), and anything else is a 400 naming the parameter."""
 
+import re
+
+from django import forms
 from django.db.models import F
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 # Ids are bigint primary keys: a larger number is a client error, not a database overflow.
 MAX_ID = 2**63 - 1
+ID = re.compile(r"[1-9][0-9]{0,18}")
+AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 
 
+class PatternDecimalField(forms.DecimalField):
+    """A decimal form field that first holds the raw text to a pattern, so "1e3", " 5" or ".5" are refused
+    rather than read as numbers the schema does not describe."""
+
+    def __init__(self, *args, pattern, message, **kwargs):
+        self.pattern, self.message = pattern, message
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.pattern.fullmatch(str(value)):
+            raise forms.ValidationError(self.message, code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """One object id: a whole number from 1 up."""
 
+    field_class = PatternDecimalField
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
-        kwargs.setdefault("decimal_places", 0)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, pattern=ID, message="Enter an id: a whole number from 1.", **kwargs)
 
 
 class IdInFilter(filters.BaseInFilter, IdFilter):
     """A comma-separated list of ids."""
 
 
+@extend_schema_field({"type": "string", "pattern": f"^{AMOUNT.pattern}$", "example": "12.50"})
+class AmountFilter(filters.NumberFilter):
+    """An amount of money: digits with up to two decimals, e.g. 12.50."""
+
+    field_class = PatternDecimalField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, pattern=AMOUNT, message="Enter an amount such as 12.50.", **kwargs)
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.ChoiceFilter):
+    """`true` or `false`, nothing else (django-filter's own treats any other value as no filter)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[("true", "true"), ("false", "false")], **kwargs)
+
+    def filter(self, queryset, value):
+        return super().filter(queryset, value == "true") if value else queryset
+
+
+class IsoDateFilter(filters.DateFilter):
+    """A date as the schema documents it: YYYY-MM-DD only."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(*args, **kwargs)
+
+
 class BoundedSearchFilter(SearchFilter):
-    """DRF's search with a cap on the number of terms: each term adds a condition to the query."""
+    """DRF's search with a cap on the number of terms: each term adds a condition to the query. Terms are
+    counted as the schema's pattern counts them: runs of characters between spaces and commas."""
 
     max_terms = 10
+    separators = " \t\n\r,"
 
     def get_search_terms(self, request):
-        terms = super().get_search_terms(request)
-        if len(terms) > self.max_terms:
+        text = request.query_params.get(self.search_param, "")
+        if len(re.findall(f"[^{self.separators}]+", text)) > self.max_terms:
             raise ValidationError({self.search_param: [f"Use at most {self.max_terms} search terms."]})
-        return terms
+        return super().get_search_terms(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        sep = self.separators
+        pattern = f"^[{sep}]*(?:[^{sep}]+(?:[{sep}]+|$)){{0,{self.max_terms}}}$"
+        parameters[0]["schema"]["pattern"] = pattern
+        parameters[0]["description"] = f"Up to {self.max_terms} words, matched anywhere in the listed fields."
+        return parameters
 
 
 class StableOrderingFilter(OrderingFilter):
-    """Ordering that always ends in the primary key, so that equal values page deterministically.
-
-    Nullable fields sort their empty values last in both directions, on SQLite and PostgreSQL alike.
+    """`?ordering=` with the values the view allows (a comma-separated list, `-` for descending; anything
+    else is a 400 naming the allowed values), always ending in the primary key, so that equal values page
+    deterministically. Nullable fields sort their empty values last in both directions.
     """
 
+    def allowed(self, queryset, view, request):
+        names = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        return [value for name in names for value in (name, f"-{name}")]
+
     def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
+        text = request.query_params.get(self.ordering_param)
+        if text:
+            ordering = text.split(",")
+            allowed = self.allowed(queryset, view, request)
+            if not set(ordering) <= set(allowed):
+                raise ValidationError({self.ordering_param: [f"Order by one or more of: {', '.join(allowed)}."]})
+        else:
+            ordering = self.get_default_ordering(view)
         if not ordering or any(field.lstrip("-") in ("id", "pk") for field in ordering):
             return ordering
         # The tie-breaker follows the last field's direction, so (field, id) indexes serve both ways.
@@ -53,6 +125,20 @@ class StableOrderingFilter(OrderingFilter):
         if not ordering:
             return queryset
         return queryset.order_by(*(self._expression(queryset.model, field) for field in ordering))
+
+    def get_schema_operation_parameters(self, view):
+        allowed = self.allowed(view.get_queryset(), view, view.request)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by these fields, in turn (`-` for descending); ties are broken by id.",
+                "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
+                "style": "form",
+                "explode": False,
+            }
+        ]
 
     @staticmethod
     def _expression(model, field):

@@ -13,6 +13,8 @@ class ApiRequestGuardMiddleware:
 
     - Bodies above DATA_UPLOAD_MAX_MEMORY_SIZE get 413 before anything reads them: Django enforces
       the limit only when `request.body` is read, and DRF's JSON parser reads the stream directly.
+    - A body sent with `Transfer-Encoding` and no `Content-Length` gets 411: Django reads a body only as
+      far as its Content-Length, so a chunked body would be silently taken as empty.
     - A query string with a NUL character gets 400: PostgreSQL text cannot hold one, and no
       parameter of the API needs one.
     """
@@ -29,6 +31,10 @@ class ApiRequestGuardMiddleware:
                 length = 0
             if limit is not None and length > limit:
                 return error_response(413, "payload_too_large", f"The request body is larger than {limit} bytes.")
+            if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get("CONTENT_LENGTH"):
+                return error_response(
+                    411, "length_required", "Send the body with a Content-Length header; chunked bodies are not read."
+                )
             if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
                 return error_response(400, "parse_error", "Query parameters cannot contain NUL characters.")
         return self.get_response(request)

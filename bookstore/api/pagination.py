@@ -1,9 +1,8 @@
 """Pagination: v1 pages by limit/offset, v2 by keyset cursor. Both default to 20 items, at most 100."""
 
-import base64
-import binascii
-import json
+import re
 
+from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework import pagination
@@ -13,12 +12,46 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 2**63 - 1
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
+
+
+def query_int(request, name, *, default, minimum, maximum):
+    """A whole-number query parameter: `default` when absent, capped at `maximum` when above it, and a
+    400 naming the parameter when it is not a whole number or is below `minimum`."""
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    if not WHOLE_NUMBER.fullmatch(text) or int(text) < minimum:
+        raise ValidationError({name: [f"A whole number from {minimum} is required."]})
+    return min(int(text), maximum)
+
+
+def int_parameter(name, description, *, minimum, maximum=None):
+    schema = {"type": "integer", "minimum": minimum, **({"maximum": maximum} if maximum is not None else {})}
+    return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}
 
 
 class OffsetPagination(pagination.LimitOffsetPagination):
     """v1 pages: DRF's limit/offset, answering `limit` and `offset` beside `count`, `next`, `previous`."""
 
     max_limit = MAX_PAGE_SIZE
+
+    def get_limit(self, request):
+        return query_int(request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit)
+
+    def get_offset(self, request):
+        return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=MAX_OFFSET)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            int_parameter(
+                self.limit_query_param,
+                f"Results per page (default {api_settings.PAGE_SIZE}, at most {self.max_limit}).",
+                minimum=1,
+            ),
+            int_parameter(self.offset_query_param, "How many results to skip.", minimum=0, maximum=MAX_OFFSET),
+        ]
 
     def get_paginated_response(self, data):
         return Response(
@@ -53,7 +86,8 @@ class KeysetPagination(pagination.BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "limit"
     max_page_size = MAX_PAGE_SIZE
-    invalid_cursor_message = "Invalid cursor."
+    invalid_cursor_message = "Invalid cursor: use the `next` or `previous` link of a page."
+    signer = signing.Signer(salt="bookstore.api.pagination.KeysetPagination")
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -80,11 +114,9 @@ class KeysetPagination(pagination.BasePagination):
         return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
 
     def get_page_size(self, request):
-        try:
-            size = int(request.query_params[self.page_size_query_param])
-        except (KeyError, ValueError):
-            return api_settings.PAGE_SIZE
-        return min(size, self.max_page_size) if size > 0 else api_settings.PAGE_SIZE
+        return query_int(
+            request, self.page_size_query_param, default=api_settings.PAGE_SIZE, minimum=1, maximum=self.max_page_size
+        )
 
     def get_ordering(self, request, queryset, view):
         ordering = None
@@ -113,25 +145,28 @@ class KeysetPagination(pagination.BasePagination):
         return self._link(self.rows[0], reverse=True)
 
     def decode_cursor(self, request):
+        """The position and direction a cursor holds. Cursors are signed: one the server did not issue
+        is refused before anything in it is read, and a signed one is still checked field by field."""
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None, False
         try:
-            payload = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4)))
+            payload = self.signer.unsign_object(encoded)
             values, reverse = payload["v"], payload["r"]
             if not isinstance(values, list) or len(values) != len(self.fields) or not isinstance(reverse, bool):
                 raise ValueError
             position = [field.to_python(value) for field, value in zip(self.fields, values, strict=True)]
-            if any(value is None for value in position):
-                raise ValueError
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, DjangoValidationError) as exc:
+            for field, value in zip(self.fields, position, strict=True):
+                if value is None:
+                    raise ValueError
+                field.run_validators(value)
+        except (signing.BadSignature, ValueError, TypeError, KeyError, ArithmeticError, DjangoValidationError) as exc:
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from exc
         return position, reverse
 
     def _link(self, row, reverse):
         values = [field.value_to_string(row) for field in self.fields]
-        payload = json.dumps({"v": values, "r": reverse}, separators=(",", ":")).encode()
-        encoded = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        encoded = self.signer.sign_object({"v": values, "r": reverse})
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
 
     @staticmethod
@@ -167,11 +202,9 @@ class KeysetPagination(pagination.BasePagination):
                 "description": "Where the page starts: the `next` or `previous` link of another page carries it.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": f"Results per page (default {api_settings.PAGE_SIZE}, at most {self.max_page_size}).",
-                "schema": {"type": "integer"},
-            },
+            int_parameter(
+                self.page_size_query_param,
+                f"Results per page (default {api_settings.PAGE_SIZE}, at most {self.max_page_size}).",
+                minimum=1,
+            ),
         ]

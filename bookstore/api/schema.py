@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
+from .serializers import StrictFieldsMixin
 from .viewsets import ResourceViewSet
 
 ERROR_ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
@@ -60,6 +61,9 @@ ERROR_ENVELOPE_COMPONENT = {
     },
 }
 
+# `*`, or a comma-separated list of entity tags (RFC 9110): anything else is a 400.
+ETAGS = {"type": "string", "pattern": r'^(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)$'}
+
 # Headers of a resource's conditional requests and Location, and every operation's Retry-After:
 # (methods of a ResourceViewSet, or None for every operation; name; type; answered with; meaning).
 HEADERS = [
@@ -103,6 +107,22 @@ class EnvelopeAutoSchema(AutoSchema):
                     OpenApiParameter(name, kind, OpenApiParameter.HEADER, description=description, response=response)
                 )
         return parameters
+
+    def _postprocess_serializer_schema(self, schema, serializer, direction):
+        """A strict serializer's request body: unknown keys are refused (`additionalProperties: false`),
+        and its read-only fields may be sent back, to be ignored."""
+        strict = direction == "request" and isinstance(serializer, StrictFieldsMixin)
+        sent_back = {}
+        if strict:
+            for name, field in schema.get("properties", {}).items():
+                if field.get("readOnly"):
+                    sent_back[name] = {key: value for key, value in field.items() if key != "readOnly"}
+                    sent_back[name]["description"] = "Read-only: when sent back, it is ignored."
+        schema = super()._postprocess_serializer_schema(schema, serializer, direction)
+        if strict:
+            schema.setdefault("properties", {}).update(sent_back)
+            schema["additionalProperties"] = False
+        return schema
 
     def get_response_serializers(self):
         # A viewset with a separate write serializer answers with its read serializer.

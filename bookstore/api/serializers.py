@@ -2,21 +2,69 @@
 
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
+
+# The JSON type that the OpenAPI schema documents for each kind of field, tried in this order.
+JSON_TYPES = [
+    ((serializers.BooleanField,), bool, "a boolean"),
+    ((serializers.IntegerField, PrimaryKeyRelatedField), int, "an integer"),
+    ((serializers.FloatField,), (int, float), "a number"),
+    (
+        (serializers.ListSerializer, serializers.ListField, serializers.MultipleChoiceField, ManyRelatedField),
+        list,
+        "a list",
+    ),
+    ((serializers.Serializer, serializers.DictField), dict, "an object"),
+    (
+        (
+            serializers.CharField,
+            serializers.ChoiceField,
+            serializers.DecimalField,
+            serializers.DateField,
+            serializers.DateTimeField,
+            serializers.UUIDField,
+        ),
+        str,
+        "a string",
+    ),
+]
+
+
+def json_type_error(field, value):
+    """Why `value` is not of the JSON type documented for `field`, or None when it is (or is null)."""
+    if value is None:
+        return None
+    for classes, expected, name in JSON_TYPES:
+        if isinstance(field, classes):
+            wrong = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
+            if isinstance(field, ManyRelatedField) and not wrong:
+                return next(filter(None, (json_type_error(field.child_relation, item) for item in value)), None)
+            return f"Expected {name}." if wrong else None
+    return None
 
 
 class StrictFieldsMixin:
-    """Reject input keys the serializer does not know instead of silently dropping them.
+    """Input is what the schema says, no more and no other types.
 
-    A client that sends `is_staff` or a misspelt field learns at once that it had no effect.
-    Read-only fields are known, so a representation that is sent back unchanged is accepted.
+    - Keys the serializer does not know are refused instead of silently dropped: a client that sends
+      `is_staff` or a misspelt field learns at once that it had no effect. Read-only fields are known,
+      so a representation that is sent back unchanged is accepted (and its read-only values ignored).
+    - In JSON, each value must have the type the schema documents: `"12"` is not an integer and `12`
+      is not a string. (HTML form input is all text, and is converted by the fields as usual.)
     """
 
-    ignored_input_keys = frozenset({"csrfmiddlewaretoken"})  # posted by the browsable API's HTML forms
+    form_only_keys = frozenset({"csrfmiddlewaretoken"})  # posted by the browsable API's HTML forms
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            unknown = set(data) - set(self.fields) - self.ignored_input_keys
+            is_form = isinstance(data, QueryDict)
+            unknown = set(data) - set(self.fields) - (self.form_only_keys if is_form else set())
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in sorted(unknown)})
+            if not is_form:
+                errors = {name: [error] for name in data if (error := json_type_error(self.fields[name], data[name]))}
+                if errors:
+                    raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
