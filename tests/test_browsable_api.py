@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Book
-from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, GenreFactory, UserFactory
+from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, CustomerFactory, GenreFactory
 
 VERSIONS = ["v1", "v2"]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -181,7 +181,7 @@ def test_a_logged_in_manager_sees_the_post_forms(manager_browser, book):
 def test_readers_see_no_post_form(log_in, client, book, role):
     browser = client
     if role == "customer":
-        browser, login = log_in(UserFactory())
+        browser, login = log_in(CustomerFactory())
         assert login.status_code == 302
 
     response = browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")

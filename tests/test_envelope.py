@@ -76,57 +76,61 @@ def test_404_for_an_unsafe_method_on_an_unknown_url_from_a_script(db, method):
     assert_error_envelope(response, 404, "not_found")
 
 
-def test_405_for_put_on_a_list(manager_client):
-    response = manager_client.put(reverse("v1:author-list"), {"name": "X", "sort_name": "X"})
+def test_405_for_put_on_a_list(catalog_manager_client):
+    response = catalog_manager_client.put(reverse("v1:author-list"), {"name": "X", "sort_name": "X"})
 
     assert_error_envelope(response, 405, "method_not_allowed")
     assert "PUT" not in response["Allow"]
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100)
-def test_413_for_a_body_above_the_upload_limit(manager_client):
+def test_413_for_a_body_above_the_upload_limit(catalog_manager_client):
     before = Author.objects.count()
     body = json.dumps({"name": "Long", "sort_name": "Long", "bio": "x" * 200})
 
-    response = manager_client.post(reverse("v1:author-list"), body, content_type="application/json")
+    response = catalog_manager_client.post(reverse("v1:author-list"), body, content_type="application/json")
 
     assert_error_envelope(response, 413, "payload_too_large")
     assert Author.objects.count() == before
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
-def test_a_body_within_the_upload_limit_is_accepted(manager_client):
+def test_a_body_within_the_upload_limit_is_accepted(catalog_manager_client):
     body = json.dumps({"name": "Short", "sort_name": "Short"})
 
-    response = manager_client.post(reverse("v1:author-list"), body, content_type="application/json")
+    response = catalog_manager_client.post(reverse("v1:author-list"), body, content_type="application/json")
 
     assert response.status_code == 201
 
 
-def test_415_for_plain_text(manager_client):
-    response = manager_client.post(reverse("v1:author-list"), "name=Plain", content_type="text/plain")
+def test_415_for_plain_text(catalog_manager_client):
+    response = catalog_manager_client.post(reverse("v1:author-list"), "name=Plain", content_type="text/plain")
 
     assert_error_envelope(response, 415, "unsupported_media_type")
 
 
-def test_400_parse_error_for_broken_json(manager_client):
-    response = manager_client.post(reverse("v1:author-list"), '{"name": "Broken', content_type="application/json")
+def test_400_parse_error_for_broken_json(catalog_manager_client):
+    response = catalog_manager_client.post(
+        reverse("v1:author-list"), '{"name": "Broken', content_type="application/json"
+    )
 
     assert_error_envelope(response, 400, "parse_error")
 
 
-def test_400_validation_error_names_the_fields(manager_client):
-    response = manager_client.post(reverse("v1:author-list"), {})
+def test_400_validation_error_names_the_fields(catalog_manager_client):
+    response = catalog_manager_client.post(reverse("v1:author-list"), {})
 
     error = assert_error_envelope(response, 400, "validation_error")
     assert set(error["details"]) == {"name", "sort_name"}
     assert all(isinstance(messages, list) for messages in error["details"].values())
 
 
-def test_400_for_too_many_form_fields(manager_client):
+def test_400_for_too_many_form_fields(catalog_manager_client):
     body = urlencode({f"field{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)})
 
-    response = manager_client.post(reverse("v1:author-list"), body, content_type="application/x-www-form-urlencoded")
+    response = catalog_manager_client.post(
+        reverse("v1:author-list"), body, content_type="application/x-www-form-urlencoded"
+    )
 
     assert_error_envelope(response, 400)
     assert not Author.objects.exists()
@@ -219,10 +223,10 @@ def test_a_detail_is_an_object_in_the_envelope(api_client, db):
     assert body["data"]["id"] == author.pk
 
 
-def test_delete_is_204_with_an_empty_body(manager_client):
+def test_delete_is_204_with_an_empty_body(catalog_manager_client):
     author = AuthorFactory()
 
-    response = manager_client.delete(reverse("v1:author-detail", args=[author.pk]))
+    response = catalog_manager_client.delete(reverse("v1:author-detail", args=[author.pk]))
 
     assert response.status_code == 204
     assert response.content == b""

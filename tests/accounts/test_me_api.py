@@ -4,13 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.roles import CATALOG_MANAGERS, CUSTOMERS
+from accounts.roles import CATALOG_MANAGERS
 from tests.envelope import data_of, error_of
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CustomerFactory
 
 User = get_user_model()
 
@@ -19,9 +18,8 @@ JOINED = datetime(2024, 3, 1, 9, 30, 15, tzinfo=UTC)
 
 @pytest.fixture
 def member(db):
-    user = UserFactory(email="member@example.com", first_name="Ada", last_name="Byron", date_joined=JOINED)
-    user.groups.add(Group.objects.get(name=CUSTOMERS))
-    return user
+    """A customer whose own profile the tests read and change."""
+    return CustomerFactory(email="member@example.com", first_name="Ada", last_name="Byron", date_joined=JOINED)
 
 
 @pytest.fixture
@@ -59,7 +57,7 @@ def test_anonymous_gets_401(db):
 
 
 def test_me_shows_the_signed_in_users_profile(member_client, member):
-    UserFactory(email="someone.else@example.com")
+    CustomerFactory(email="someone.else@example.com")
 
     response = member_client.get(reverse("v1:me"))
 
@@ -104,7 +102,7 @@ def test_patch_may_change_the_letter_case_of_the_own_email(member_client, member
 
 @pytest.mark.parametrize("taken", ["taken@example.com", "TAKEN@example.com", "Taken@Example.COM"])
 def test_patch_refuses_an_email_taken_in_any_letter_case(member_client, member, taken):
-    UserFactory(email="taken@example.com")
+    CustomerFactory(email="taken@example.com")
 
     response = member_client.patch(reverse("v1:me"), {"email": taken})
 

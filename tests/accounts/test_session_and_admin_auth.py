@@ -4,14 +4,15 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, SuperuserFactory, UserFactory
+from tests.factories import PASSWORD, CustomerFactory, SuperuserFactory
 
 NEW_PASSWORD = "an-entirely-new-pass-phrase"
 
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    """A customer with a password, who signs in both ways."""
+    return CustomerFactory()
 
 
 def token_pair(user):

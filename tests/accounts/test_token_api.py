@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from catalog.models import Author
 from tests.envelope import error_of
-from tests.factories import PASSWORD, CatalogManagerFactory, UserFactory
+from tests.factories import PASSWORD, CatalogManagerFactory, CustomerFactory
 
 
 def obtain(client, email, password=PASSWORD):
@@ -44,7 +44,7 @@ def test_wrong_password_and_unknown_email_answer_alike(api_client, reader):
 
 
 def test_an_inactive_user_gets_no_token(api_client, db):
-    UserFactory(email="gone@example.com", is_active=False)
+    CustomerFactory(email="gone@example.com", is_active=False)
 
     response = obtain(api_client, "gone@example.com")
 

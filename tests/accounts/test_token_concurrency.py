@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CustomerFactory
 
 REPLAYS = 20  # under the auth_refresh throttle of 30/minute per client
 
@@ -53,7 +53,7 @@ def replay_at_once(token, times):
 
 
 def test_concurrent_replays_of_one_refresh_token_succeed_exactly_once():
-    user = UserFactory()
+    user = CustomerFactory()
     pair = APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}).json()["data"]
 
     results = replay_at_once(pair["refresh"], REPLAYS)

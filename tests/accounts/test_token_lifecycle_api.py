@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from tests.envelope import data_of, error_of
-from tests.factories import PASSWORD, SuperuserFactory, UserFactory
+from tests.factories import PASSWORD, CustomerFactory, SuperuserFactory
 
 User = get_user_model()
 
@@ -235,7 +235,7 @@ def test_a_login_after_logout_all_works(reader):
 
 
 def test_logout_all_leaves_other_users_signed_in(reader):
-    other = UserFactory()
+    other = CustomerFactory()
     others_pair = login(other)
 
     bearer(login(reader)["access"]).post(reverse("v1:logout-all"))

@@ -251,9 +251,9 @@ def test_invalid_filter_is_refused_in_v2(api_client, shelf):
 
 
 def test_create_answers_201_with_v2_location_and_representation(
-    manager_client, new_book, publisher, novelist, translator, classics
+    catalog_manager_client, new_book, publisher, novelist, translator, classics
 ):
-    response = manager_client.post(reverse("v2:book-list"), new_book)
+    response = catalog_manager_client.post(reverse("v2:book-list"), new_book)
 
     assert response.status_code == 201
     created = Book.objects.get(isbn="9780140447927")
@@ -287,10 +287,10 @@ def test_create_answers_201_with_v2_location_and_representation(
     ]
 
 
-def test_create_with_the_v2_price_object_is_refused(manager_client, new_book):
+def test_create_with_the_v2_price_object_is_refused(catalog_manager_client, new_book):
     body = {**new_book, "price": {"amount": "10.99", "currency": "GBP"}}
 
-    response = manager_client.post(reverse("v2:book-list"), body)
+    response = catalog_manager_client.post(reverse("v2:book-list"), body)
 
     assert response.status_code == 400
     assert "price" in error_of(response, 400)["details"]
@@ -305,8 +305,8 @@ def test_readers_cannot_create_in_v2(client_for, new_book, role, status):
     assert not Book.objects.filter(isbn="9780140447927").exists()
 
 
-def test_patch_answers_the_v2_representation(manager_client, book, expected_book):
-    response = manager_client.patch(detail_url(book), {"stock": 0, "price": "9.50"})
+def test_patch_answers_the_v2_representation(catalog_manager_client, book, expected_book):
+    response = catalog_manager_client.patch(detail_url(book), {"stock": 0, "price": "9.50"})
 
     assert response.status_code == 200
     assert data_of(response) == {
@@ -320,10 +320,10 @@ def test_patch_answers_the_v2_representation(manager_client, book, expected_book
     assert book.price == Decimal("9.50")
 
 
-def test_put_answers_the_v2_representation(manager_client, book, new_book, novelist):
+def test_put_answers_the_v2_representation(catalog_manager_client, book, new_book, novelist):
     body = {**new_book, "authors": [{"id": novelist.pk, "role": "author"}]}
 
-    response = manager_client.put(detail_url(book), body)
+    response = catalog_manager_client.put(detail_url(book), body)
 
     assert response.status_code == 200
     data = data_of(response)
@@ -335,8 +335,8 @@ def test_put_answers_the_v2_representation(manager_client, book, new_book, novel
     assert book.title == "The Idiot"
 
 
-def test_a_book_written_in_v2_reads_back_in_v1_shape(manager_client, api_client, book):
-    manager_client.patch(detail_url(book), {"price": "9.50", "currency": "USD"})
+def test_a_book_written_in_v2_reads_back_in_v1_shape(catalog_manager_client, api_client, book):
+    catalog_manager_client.patch(detail_url(book), {"price": "9.50", "currency": "USD"})
 
     data = data_of(api_client.get(detail_url(book, "v1")))
 

@@ -15,9 +15,9 @@ def chain(db):
     return top, middle, bottom
 
 
-def test_admin_refuses_to_put_a_genre_under_its_own_grandchild(admin_client, chain):
+def test_admin_refuses_to_put_a_genre_under_its_own_grandchild(superuser_browser, chain):
     top, _, bottom = chain
-    response = admin_client.post(
+    response = superuser_browser.post(
         reverse("admin:catalog_genre_change", args=[top.pk]),
         {"name": top.name, "slug": top.slug, "parent": bottom.pk},
     )
