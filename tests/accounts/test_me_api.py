@@ -1,4 +1,5 @@
-"""/api/v1/users/me/: the signed-in user reads their profile and changes names and email, nothing else."""
+"""/api/v1/users/me/: the signed-in user reads their profile and changes names and email, nothing else (who may
+call it: tests/accounts/test_permissions.py)."""
 
 from datetime import UTC, datetime
 
@@ -27,8 +28,7 @@ def member_client(member):
     """A client that sends the member's access token, obtained from the token endpoint."""
     client = APIClient()
     response = client.post(reverse("v1:token-obtain"), {"email": member.email, "password": PASSWORD})
-    assert response.status_code == 200
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['data']['access']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {data_of(response)['access']}")
     return client
 
 
@@ -47,13 +47,6 @@ def snapshot(user):
         "groups": sorted(user.groups.values_list("name", flat=True)),
         "permissions": sorted(user.user_permissions.values_list("codename", flat=True)),
     }
-
-
-def test_anonymous_gets_401(db):
-    response = APIClient().get(reverse("v1:me"))
-
-    error_of(response, 401, "not_authenticated")
-    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_me_shows_the_signed_in_users_profile(member_client, member):
@@ -89,9 +82,9 @@ def test_patch_changes_the_email_and_the_new_one_logs_in(member_client, member):
     member.refresh_from_db()
     assert member.email == "Countess@lovelace.example"
     login = APIClient().post(reverse("v1:token-obtain"), {"email": "countess@lovelace.example", "password": PASSWORD})
-    assert login.status_code == 200
+    assert set(data_of(login)) == {"access", "refresh"}
     old_login = APIClient().post(reverse("v1:token-obtain"), {"email": "member@example.com", "password": PASSWORD})
-    assert old_login.status_code == 401
+    error_of(old_login, 401, "not_authenticated")
 
 
 def test_patch_may_change_the_letter_case_of_the_own_email(member_client, member):
@@ -144,9 +137,10 @@ def test_patch_of_a_protected_field_changes_nothing(member_client, member, body,
 
     response = member_client.patch(reverse("v1:me"), body)
 
-    assert response.status_code == status, response.content
     if status == 400:
         assert list(error_of(response, 400, "validation_error")["details"]) == list(body)
+    else:
+        assert data_of(response)["email"] == "member@example.com"
     assert snapshot(member) == before
     assert data_of(member_client.get(reverse("v1:me")))["roles"] == ["customers"]
 
@@ -179,25 +173,3 @@ def test_a_catalog_write_stays_forbidden_after_a_role_patch(member_client, membe
     response = member_client.post(reverse("v1:author-list"), {"name": "Mallory", "sort_name": "Mallory"})
 
     error_of(response, 403, "permission_denied")
-
-
-@pytest.mark.parametrize("method", ["put", "delete"])
-def test_put_and_delete_are_not_allowed(member_client, member, method):
-    before = snapshot(member)
-
-    response = getattr(member_client, method)(
-        reverse("v1:me"), {"email": "member@example.com", "first_name": "X", "last_name": "Y"}
-    )
-
-    error_of(response, 405, "method_not_allowed")
-    assert User.objects.filter(pk=member.pk).exists()
-    member.refresh_from_db()
-    assert (member.first_name, member.last_name) == ("Ada", "Byron")
-    assert snapshot(member) == before
-
-
-@pytest.mark.parametrize("method", ["get", "patch"])
-def test_me_needs_authentication_for_every_method(db, method):
-    response = getattr(APIClient(), method)(reverse("v1:me"), {"first_name": "X"} if method == "patch" else None)
-
-    error_of(response, 401, "not_authenticated")

@@ -18,13 +18,6 @@ from tests.factories import PASSWORD, AuthorFactory, CustomerFactory, PublisherF
 User = get_user_model()
 
 JOINED = datetime(2024, 3, 1, 9, 30, 15, tzinfo=UTC)
-ROLES = ["anonymous", "customer", "catalog_manager", "superuser"]
-EXPECTED_STATUS = {"anonymous": 401, "customer": 403, "catalog_manager": 403, "superuser": 200}
-EXPECTED_CODE = {
-    "anonymous": "not_authenticated",
-    "customer": "permission_denied",
-    "catalog_manager": "permission_denied",
-}
 
 
 @pytest.fixture
@@ -43,8 +36,7 @@ def superuser_token_client(db):
 def token_client(user):
     client = APIClient()
     response = client.post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD})
-    assert response.status_code == 200, response.content
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['data']['access']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {data_of(response)['access']}")
     return client
 
 
@@ -56,42 +48,7 @@ def role_names(user):
     return sorted(user.groups.values_list("name", flat=True))
 
 
-# Permission matrix ------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_list_permission_matrix(client_for, target, role):
-    response = client_for(role).get(reverse("v1:user-list"))
-
-    if EXPECTED_STATUS[role] == 200:
-        assert target.email in [user["email"] for user in data_of(response)["results"]]
-    else:
-        error_of(response, EXPECTED_STATUS[role], EXPECTED_CODE[role])
-        assert target.email not in response.content.decode()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_retrieve_permission_matrix(client_for, target, role):
-    response = client_for(role).get(detail_url(target))
-
-    if EXPECTED_STATUS[role] == 200:
-        assert data_of(response)["email"] == target.email
-    else:
-        error_of(response, EXPECTED_STATUS[role], EXPECTED_CODE[role])
-        assert target.email not in response.content.decode()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_patch_permission_matrix(client_for, target, role):
-    response = client_for(role).patch(detail_url(target), {"is_active": False})
-
-    target.refresh_from_db()
-    if EXPECTED_STATUS[role] == 200:
-        assert data_of(response)["is_active"] is False
-        assert not target.is_active
-    else:
-        error_of(response, EXPECTED_STATUS[role], EXPECTED_CODE[role])
-        assert target.is_active
+# Staff only (every role and endpoint: tests/accounts/test_permissions.py) ----------------------------------------
 
 
 def test_a_customer_cannot_look_at_their_own_record_here(target):
@@ -160,7 +117,7 @@ def test_the_list_query_count_does_not_grow_with_the_page(superuser_token_client
     def queries_for_list():
         with CaptureQueriesContext(connection) as captured:
             response = superuser_token_client.get(reverse("v1:user-list"))
-        assert response.status_code == 200
+        data_of(response)
         return len(captured)
 
     CustomerFactory.create_batch(2)
@@ -176,9 +133,9 @@ def test_the_list_query_count_does_not_grow_with_the_page(superuser_token_client
 
 def test_deactivating_a_user_locks_them_out_at_once(superuser_token_client, target):
     victim = APIClient()
-    pair = victim.post(reverse("v1:token-obtain"), {"email": target.email, "password": PASSWORD}).json()["data"]
+    pair = data_of(victim.post(reverse("v1:token-obtain"), {"email": target.email, "password": PASSWORD}))
     victim.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
-    assert victim.get(reverse("v1:me")).status_code == 200
+    data_of(victim.get(reverse("v1:me")))
 
     response = superuser_token_client.patch(detail_url(target), {"is_active": False})
 
@@ -280,47 +237,31 @@ def test_staff_cannot_set_fields_outside_activation_and_roles(superuser_token_cl
 
     response = superuser_token_client.patch(detail_url(target), body)
 
-    assert response.status_code == status, response.content
+    if status == 400:
+        assert list(error_of(response, 400, "validation_error")["details"]) == list(body)
+    else:
+        assert data_of(response)["email"] == "target@example.com"
     assert User.objects.filter(pk=target.pk).values().get() == before
     assert role_names(target) == [CUSTOMERS]
 
 
-# Methods ----------------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("method", "url"),
-    [
-        pytest.param("post", lambda user: reverse("v1:user-list"), id="post-list"),
-        pytest.param("put", detail_url, id="put-detail"),
-        pytest.param("delete", detail_url, id="delete-detail"),
-    ],
-)
-def test_create_replace_and_delete_are_not_allowed(superuser_token_client, target, method, url):
-    body = {"email": "new@example.com", "first_name": "N", "last_name": "U", "roles": [], "is_active": False}
-
-    response = getattr(superuser_token_client, method)(url(target), body)
-
-    error_of(response, 405, "method_not_allowed")
-    target.refresh_from_db()
-    assert target.is_active
-    assert not User.objects.filter(email="new@example.com").exists()
+# Deactivation and tokens -------------------------------------------------------------------------------------------
 
 
 def test_reactivation_does_not_revive_tokens_issued_before_deactivation(api_client, superuser):
     user = CustomerFactory()
-    pair = api_client.post(
-        reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}, format="json"
-    ).json()["data"]
+    pair = data_of(
+        api_client.post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}, format="json")
+    )
     staff = APIClient()
     staff.force_authenticate(superuser)
     detail = reverse("v1:user-detail", args=[user.pk])
-    assert staff.patch(detail, {"is_active": False}, format="json").status_code == 200
-    assert staff.patch(detail, {"is_active": True}, format="json").status_code == 200
+    data_of(staff.patch(detail, {"is_active": False}, format="json"))
+    data_of(staff.patch(detail, {"is_active": True}, format="json"))
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
-    assert api_client.get(reverse("v1:me")).status_code == 401
+    error_of(api_client.get(reverse("v1:me")), 401, "token_not_valid")
     refreshed = APIClient().post(reverse("v1:token-refresh"), {"refresh": pair["refresh"]}, format="json")
-    assert refreshed.status_code == 401
+    error_of(refreshed, 401, "token_not_valid")
     fresh = APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}, format="json")
-    assert fresh.status_code == 200
+    assert set(data_of(fresh)) == {"access", "refresh"}
