@@ -1,17 +1,20 @@
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.factories import CatalogManagerFactory, SuperuserFactory, UserFactory
+from tests.factories import ROLE_FACTORIES, CatalogManagerFactory, CustomerFactory, SuperuserFactory
 
 
 @pytest.fixture
 def api_client():
+    """An anonymous API client."""
     return APIClient()
 
 
 @pytest.fixture
 def customer(db):
-    return UserFactory()
+    """A customer: in the `customers` group, as every registered user is."""
+    return CustomerFactory()
 
 
 @pytest.fixture
@@ -26,27 +29,30 @@ def superuser(db):
 
 @pytest.fixture
 def client_for(db):
-    """`client_for(role)`: an API client authenticated as that role ("anonymous", "customer", ...)."""
-    makers = {
-        "anonymous": None,
-        "customer": UserFactory,
-        "catalog_manager": CatalogManagerFactory,
-        "superuser": SuperuserFactory,
-    }
+    """`client_for(role)`: an API client authenticated as a new user of that role ("anonymous", "customer",
+    "catalog_manager", "superuser"); see ROLE_FACTORIES."""
 
     def make(role):
         client = APIClient()
-        if makers[role] is not None:
-            client.force_authenticate(makers[role]())
+        if ROLE_FACTORIES[role] is not None:
+            client.force_authenticate(ROLE_FACTORIES[role]())
         return client
 
     return make
 
 
 @pytest.fixture
-def manager_client(client_for):
+def catalog_manager_client(client_for):
     """An API client authenticated as a catalog manager."""
     return client_for("catalog_manager")
+
+
+@pytest.fixture
+def superuser_browser(superuser):
+    """Django's test client (a browser, not an API client) with a superuser logged in: for the admin."""
+    browser = Client()
+    browser.force_login(superuser)
+    return browser
 
 
 @pytest.fixture(autouse=True)

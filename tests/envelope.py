@@ -1,7 +1,7 @@
 """Assertions on the API's response envelope {"success", "data", "error"}, shared by the test modules.
 
 Not a test module (its name does not start with test_): import the helpers, e.g.
-`from tests.envelope import data_of, error_of`.
+`from tests.envelope import data_of, error_of, no_content`.
 """
 
 ENVELOPE_KEYS = {"success", "data", "error"}
@@ -33,3 +33,9 @@ def error_of(response, status, code=None):
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+def no_content(response):
+    """A 204 answer: no envelope, an empty body (DELETE's one exception to the envelope)."""
+    assert response.status_code == 204, response.content
+    assert response.content == b""

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import CATALOG_MANAGERS
+from accounts.roles import CATALOG_MANAGERS, CUSTOMERS
 from catalog.isbn import isbn13_check_digit
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
 
@@ -17,6 +17,8 @@ def isbn13(n: int) -> str:
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user with no role: in no group, so no permission. Registration never makes one (see CustomerFactory)."""
+
     class Meta:
         model = get_user_model()
         skip_postgeneration_save = True
@@ -27,7 +29,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+class CustomerFactory(UserFactory):
+    """A customer: in the `customers` group, as registration leaves every new user."""
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=CUSTOMERS))
+
+
 class CatalogManagerFactory(UserFactory):
+    """A catalog manager: staff, in the `catalog_managers` group."""
+
     is_staff = True
 
     @factory.post_generation
@@ -39,6 +52,15 @@ class CatalogManagerFactory(UserFactory):
 class SuperuserFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+# The roles of the permission tables, and the factory of a user in each; "anonymous" has no user.
+ROLE_FACTORIES = {
+    "anonymous": None,
+    "customer": CustomerFactory,
+    "catalog_manager": CatalogManagerFactory,
+    "superuser": SuperuserFactory,
+}
 
 
 class PublisherFactory(factory.django.DjangoModelFactory):

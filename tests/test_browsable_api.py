@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Book
-from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, GenreFactory, UserFactory
+from tests.envelope import data_of, error_of
+from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, CustomerFactory, GenreFactory
 
 VERSIONS = ["v1", "v2"]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -181,7 +182,7 @@ def test_a_logged_in_manager_sees_the_post_forms(manager_browser, book):
 def test_readers_see_no_post_form(log_in, client, book, role):
     browser = client
     if role == "customer":
-        browser, login = log_in(UserFactory())
+        browser, login = log_in(CustomerFactory())
         assert login.status_code == 302
 
     response = browser.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
@@ -204,16 +205,14 @@ def test_manager_creates_a_book_with_json_and_the_csrf_header(manager_browser, n
         HTTP_X_CSRFTOKEN=csrf_cookie(manager_browser),
     )
 
-    assert response.status_code == 201
-    assert response.json()["data"]["title"] == "The Lathe of Heaven"
+    assert data_of(response, 201)["title"] == "The Lathe of Heaven"
     assert Book.objects.filter(isbn="9780140447927").exists()
 
 
 def test_a_session_write_without_the_csrf_header_is_refused(manager_browser, new_book):
     response = manager_browser.post(reverse("v1:book-list"), json.dumps(new_book), content_type="application/json")
 
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "permission_denied"
+    error_of(response, 403, "permission_denied")
     assert not Book.objects.filter(isbn="9780140447927").exists()
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import CustomerFactory
 
 
 @pytest.fixture
 def reader(db):
     """A customer who signs in as reader@example.com with the factories' PASSWORD."""
-    return UserFactory(email="reader@example.com")
+    return CustomerFactory(email="reader@example.com")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from tests.envelope import error_of
+from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD
 
 LIMIT = 3
@@ -41,7 +41,7 @@ def assert_throttled(response):
 
 def test_login_is_throttled_after_the_rate(reader):
     for _ in range(LIMIT):
-        assert login().status_code == 401
+        error_of(login(), 401, "not_authenticated")
 
     assert_throttled(login())
     # Even the right password is refused until the window has passed.
@@ -50,7 +50,7 @@ def test_login_is_throttled_after_the_rate(reader):
 
 def test_a_forged_x_forwarded_for_does_not_reset_the_login_count(reader):
     for n in range(LIMIT):
-        assert login(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 401
+        error_of(login(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), 401, "not_authenticated")
 
     assert_throttled(login(HTTP_X_FORWARDED_FOR="203.0.113.99"))
     assert_throttled(login(HTTP_X_FORWARDED_FOR=f"203.0.113.99, {OTHER_ADDR}"))
@@ -61,8 +61,8 @@ def test_another_client_is_not_throttled(reader):
         login()
     assert_throttled(login())
 
-    assert login(addr=OTHER_ADDR).status_code == 401
-    assert login(addr=OTHER_ADDR, password=PASSWORD).status_code == 200
+    error_of(login(addr=OTHER_ADDR), 401, "not_authenticated")
+    data_of(login(addr=OTHER_ADDR, password=PASSWORD))
 
 
 def test_registration_is_throttled_per_client(db):
@@ -71,10 +71,10 @@ def test_registration_is_throttled_per_client(db):
         return APIClient().post(reverse("v1:register"), body, REMOTE_ADDR=addr, **headers)
 
     for n in range(LIMIT):
-        assert register(n, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
+        data_of(register(n, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), 201)
 
     assert_throttled(register(10, HTTP_X_FORWARDED_FOR="203.0.113.10"))
-    assert register(11, addr=OTHER_ADDR).status_code == 201
+    data_of(register(11, addr=OTHER_ADDR), 201)
     registered = sorted(get_user_model().objects.values_list("email", flat=True))
     assert registered == ["new0@example.com", "new11@example.com", "new1@example.com", "new2@example.com"]
 
@@ -83,14 +83,13 @@ def test_refresh_is_throttled_per_client_and_a_throttled_token_is_not_spent(read
     def refresh(token, addr=CLIENT_ADDR, **headers):
         return APIClient().post(reverse("v1:token-refresh"), {"refresh": token}, REMOTE_ADDR=addr, **headers)
 
-    token = login(password=PASSWORD).json()["data"]["refresh"]
+    token = data_of(login(password=PASSWORD))["refresh"]
     for n in range(LIMIT):
         response = refresh(token, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
-        assert response.status_code == 200
-        token = response.json()["data"]["refresh"]
+        token = data_of(response)["refresh"]
 
     assert_throttled(refresh(token, HTTP_X_FORWARDED_FOR="203.0.113.99"))
-    assert refresh(token, addr=OTHER_ADDR).status_code == 200
+    data_of(refresh(token, addr=OTHER_ADDR))
 
 
 @pytest.fixture
@@ -105,11 +104,11 @@ def test_behind_one_proxy_the_last_forwarded_address_is_the_client(reader):
     proxy = "10.0.0.1"
     for n in range(LIMIT):
         # The client forges the first entry; the proxy appends the real address.
-        assert login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, {CLIENT_ADDR}").status_code == 401
+        error_of(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, {CLIENT_ADDR}"), 401, "not_authenticated")
 
     assert_throttled(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.99, {CLIENT_ADDR}"))
     assert_throttled(login(addr="10.0.0.2", HTTP_X_FORWARDED_FOR=CLIENT_ADDR))
-    assert login(addr=proxy, HTTP_X_FORWARDED_FOR=f"{CLIENT_ADDR}, {OTHER_ADDR}").status_code == 401
+    error_of(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"{CLIENT_ADDR}, {OTHER_ADDR}"), 401, "not_authenticated")
 
 
 @pytest.mark.parametrize("login_url", ["admin:login", "rest_framework:login"])

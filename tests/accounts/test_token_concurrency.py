@@ -8,7 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, UserFactory
+from tests.envelope import data_of, error_of
+from tests.factories import PASSWORD, CustomerFactory
 
 REPLAYS = 20  # under the auth_refresh throttle of 30/minute per client
 
@@ -28,7 +29,8 @@ def refresh(token):
 
 
 def replay_at_once(token, times):
-    """POST the same refresh token from `times` threads released together; answers (status, body) of each."""
+    """POST the same refresh token from `times` threads released together; answers the response of each (or the
+    repr of the exception a thread died of)."""
     barrier = threading.Barrier(times)
     results = [None] * times
 
@@ -37,9 +39,9 @@ def replay_at_once(token, times):
             client = APIClient()
             barrier.wait(timeout=30)
             response = client.post(reverse("v1:token-refresh"), {"refresh": token})
-            results[index] = (response.status_code, response.json())
+            results[index] = response
         except Exception as exc:  # reported by the assertions below instead of dying silently in the thread
-            results[index] = ("exception", repr(exc))
+            results[index] = repr(exc)
         finally:
             connection.close()
 
@@ -53,19 +55,21 @@ def replay_at_once(token, times):
 
 
 def test_concurrent_replays_of_one_refresh_token_succeed_exactly_once():
-    user = UserFactory()
-    pair = APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}).json()["data"]
+    user = CustomerFactory()
+    pair = data_of(APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}))
 
     results = replay_at_once(pair["refresh"], REPLAYS)
 
-    statuses = Counter(status for status, _ in results)
+    assert not [result for result in results if isinstance(result, str)], results
+    statuses = Counter(response.status_code for response in results)
     assert statuses == {200: 1, 401: REPLAYS - 1}, results
-    refused = [body for status, body in results if status == 401]
-    assert all(body["error"]["code"] == "token_not_valid" for body in refused), refused
-    (winner,) = [body["data"] for status, body in results if status == 200]
+    for response in results:
+        if response.status_code == 401:
+            error_of(response, 401, "token_not_valid")
+    (winner,) = [data_of(response) for response in results if response.status_code == 200]
     # The one new pair works; the replayed token is spent.
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {winner['access']}")
-    assert client.get(reverse("v1:me")).status_code == 200
-    assert refresh(winner["refresh"]).status_code == 200
-    assert refresh(pair["refresh"]).status_code == 401
+    data_of(client.get(reverse("v1:me")))
+    data_of(refresh(winner["refresh"]))
+    error_of(refresh(pair["refresh"]), 401, "token_not_valid")

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from tests.envelope import data_of, error_of
-from tests.factories import PASSWORD, SuperuserFactory, UserFactory
+from tests.factories import PASSWORD, CustomerFactory, SuperuserFactory
 
 User = get_user_model()
 
@@ -32,8 +32,7 @@ def obtain(email, password=PASSWORD):
 def login(user, password=PASSWORD):
     """A fresh access + refresh pair of the user, from the token endpoint."""
     response = obtain(user.email, password)
-    assert response.status_code == 200, response.content
-    return response.json()["data"]
+    return data_of(response)
 
 
 def bearer(token):
@@ -143,19 +142,19 @@ def test_a_replayed_refresh_token_does_not_spend_the_rotated_one(reader):
 def test_verify_accepts_a_good_token(reader, kind):
     pair = login(reader)
 
-    assert verify(pair[kind]).status_code == 200
+    data_of(verify(pair[kind]))
 
 
 def test_verify_refuses_an_access_token_revoked_by_logout_all(reader):
     pair = login(reader)
-    assert bearer(pair["access"]).post(reverse("v1:logout-all")).status_code == 200
+    data_of(bearer(pair["access"]).post(reverse("v1:logout-all")))
 
     assert_unauthorized(verify(pair["access"]))
 
 
 def test_verify_refuses_a_refresh_token_revoked_by_logout(reader):
     pair = login(reader)
-    assert APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}).status_code == 200
+    data_of(APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}))
 
     assert_unauthorized(verify(pair["refresh"]))
 
@@ -180,15 +179,14 @@ def test_logout_revokes_that_refresh_token_only(reader):
 
     response = APIClient().post(reverse("v1:logout"), {"refresh": laptop["refresh"]})
 
-    assert response.status_code == 200
-    assert response.json() == {"success": True, "data": None, "error": None}
+    assert data_of(response) is None
     assert_unauthorized(refresh(laptop["refresh"]))
     assert set(data_of(refresh(phone["refresh"]))) == {"access", "refresh"}
 
 
 def test_logout_twice_with_the_same_token_is_refused(reader):
     pair = login(reader)
-    assert APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}).status_code == 200
+    data_of(APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}))
 
     assert_unauthorized(APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}))
 
@@ -216,7 +214,7 @@ def test_logout_all_revokes_every_token_issued_before_it(reader):
 
     response = bearer(laptop["access"]).post(reverse("v1:logout-all"))
 
-    assert response.status_code == 200
+    assert data_of(response) is None
     for refresh_token in (laptop["refresh"], phone["refresh"], tablet_refresh):
         assert_unauthorized(refresh(refresh_token))
     for access_token in (laptop["access"], phone["access"]):
@@ -225,7 +223,7 @@ def test_logout_all_revokes_every_token_issued_before_it(reader):
 
 def test_a_login_after_logout_all_works(reader):
     before = login(reader)
-    assert bearer(before["access"]).post(reverse("v1:logout-all")).status_code == 200
+    data_of(bearer(before["access"]).post(reverse("v1:logout-all")))
 
     after = login(reader)
 
@@ -235,17 +233,13 @@ def test_a_login_after_logout_all_works(reader):
 
 
 def test_logout_all_leaves_other_users_signed_in(reader):
-    other = UserFactory()
+    other = CustomerFactory()
     others_pair = login(other)
 
     bearer(login(reader)["access"]).post(reverse("v1:logout-all"))
 
     assert data_of(me(others_pair["access"]))["id"] == other.pk
     assert set(data_of(refresh(others_pair["refresh"]))) == {"access", "refresh"}
-
-
-def test_logout_all_needs_authentication(db):
-    assert_unauthorized(APIClient().post(reverse("v1:logout-all")), "not_authenticated")
 
 
 # Password change --------------------------------------------------------------------------------------------------
@@ -309,14 +303,6 @@ def test_a_refused_password_change_changes_nothing(reader, body, field):
     assert set(data_of(refresh(pair["refresh"]))) == {"access", "refresh"}
 
 
-def test_password_change_needs_authentication(db):
-    response = APIClient().post(
-        reverse("v1:password-change"), {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
-    )
-
-    assert_unauthorized(response, "not_authenticated")
-
-
 # Bad tokens -------------------------------------------------------------------------------------------------------
 # Each builder takes the user and a fresh pair from the endpoint and answers the Authorization header to send.
 
@@ -359,7 +345,7 @@ def refresh_as_access(user, pair):
 
 
 def revoked(user, pair):
-    assert bearer(pair["access"]).post(reverse("v1:logout-all")).status_code == 200
+    data_of(bearer(pair["access"]).post(reverse("v1:logout-all")))
     return f"Bearer {pair['access']}"
 
 
@@ -462,12 +448,12 @@ def access_as_refresh(user, pair):
 
 
 def refresh_logged_out(user, pair):
-    assert APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}).status_code == 200
+    data_of(APIClient().post(reverse("v1:logout"), {"refresh": pair["refresh"]}))
     return pair["refresh"]
 
 
 def refresh_revoked_by_logout_all(user, pair):
-    assert bearer(pair["access"]).post(reverse("v1:logout-all")).status_code == 200
+    data_of(bearer(pair["access"]).post(reverse("v1:logout-all")))
     return pair["refresh"]
 
 

@@ -10,12 +10,6 @@ from tests.factories import AuthorFactory, BookFactory, GenreFactory, PublisherF
 
 
 @pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def orwell(db):
     return AuthorFactory(name="George Orwell", sort_name="Orwell, George")
 
@@ -51,8 +45,8 @@ def other_book(db):
     )
 
 
-def changelist(admin_client, **params):
-    response = admin_client.get(reverse("admin:catalog_book_changelist"), params)
+def changelist(superuser_browser, **params):
+    response = superuser_browser.get(reverse("admin:catalog_book_changelist"), params)
     assert response.status_code == 200
     return response
 
@@ -97,8 +91,8 @@ def change_form_data(book, **overrides):
     return {**data, **overrides}
 
 
-def test_changelist_shows_the_book_columns(admin_client, book):
-    response = changelist(admin_client)
+def test_changelist_shows_the_book_columns(superuser_browser, book):
+    response = changelist(superuser_browser)
 
     content = response.content.decode()
     for column in ["title", "author_names", "price", "stock", "is_active"]:
@@ -126,16 +120,16 @@ def test_changelist_is_only_for_staff(client, customer, book):
         pytest.param("orwell", id="author-name"),
     ],
 )
-def test_search_finds_the_book(admin_client, book, other_book, query):
-    response = changelist(admin_client, q=query)
+def test_search_finds_the_book(superuser_browser, book, other_book, query):
+    response = changelist(superuser_browser, q=query)
 
     assert listed_titles(response) == ["Nineteen Eighty-Four"]
 
 
-def test_search_by_author_lists_a_co_written_book_once(admin_client, orwell):
+def test_search_by_author_lists_a_co_written_book_once(superuser_browser, orwell):
     BookFactory(title="Collected Essays", authors=[orwell, AuthorFactory(name="Orwell Society")])
 
-    response = changelist(admin_client, q="orwell")
+    response = changelist(superuser_browser, q="orwell")
 
     assert listed_titles(response) == ["Collected Essays"]
 
@@ -149,20 +143,20 @@ def test_search_by_author_lists_a_co_written_book_once(admin_client, orwell):
         pytest.param({"is_active__exact": "1"}, ["Nineteen Eighty-Four"], id="active"),
     ],
 )
-def test_list_filters(admin_client, book, other_book, params, expected):
-    response = changelist(admin_client, **params)
+def test_list_filters(superuser_browser, book, other_book, params, expected):
+    response = changelist(superuser_browser, **params)
 
     assert listed_titles(response) == expected
 
 
-def test_list_filter_by_genre(admin_client, book, other_book, dystopia):
-    response = changelist(admin_client, genres__id__exact=dystopia.pk)
+def test_list_filter_by_genre(superuser_browser, book, other_book, dystopia):
+    response = changelist(superuser_browser, genres__id__exact=dystopia.pk)
 
     assert listed_titles(response) == ["Nineteen Eighty-Four"]
 
 
-def test_change_form_renders_with_the_byline_inline(admin_client, book, orwell):
-    response = admin_client.get(reverse("admin:catalog_book_change", args=[book.pk]))
+def test_change_form_renders_with_the_byline_inline(superuser_browser, book, orwell):
+    response = superuser_browser.get(reverse("admin:catalog_book_change", args=[book.pk]))
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -171,14 +165,14 @@ def test_change_form_renders_with_the_byline_inline(admin_client, book, orwell):
     assert [form.instance.author for form in inline.formset.initial_forms] == [orwell]
 
 
-def test_add_form_renders(admin_client, db):
-    response = admin_client.get(reverse("admin:catalog_book_add"))
+def test_add_form_renders(superuser_browser, db):
+    response = superuser_browser.get(reverse("admin:catalog_book_add"))
 
     assert response.status_code == 200
     assert 'name="credits-TOTAL_FORMS"' in response.content.decode()
 
 
-def test_saving_the_change_form_stores_the_change(admin_client, book, orwell):
+def test_saving_the_change_form_stores_the_change(superuser_browser, book, orwell):
     translator = AuthorFactory(name="Translator")
     data = change_form_data(
         book,
@@ -192,7 +186,7 @@ def test_saving_the_change_form_stores_the_change(admin_client, book, orwell):
         },
     )
 
-    response = admin_client.post(reverse("admin:catalog_book_change", args=[book.pk]), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_change", args=[book.pk]), data)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:catalog_book_changelist")
@@ -215,11 +209,11 @@ def test_saving_the_change_form_stores_the_change(admin_client, book, orwell):
         pytest.param("price", "-1.00", id="negative-price"),
     ],
 )
-def test_invalid_change_shows_the_error_and_saves_nothing(admin_client, book, field, value):
+def test_invalid_change_shows_the_error_and_saves_nothing(superuser_browser, book, field, value):
     before = Book.objects.values().get(pk=book.pk)
     data = change_form_data(book, **{field: value, "stock": 3})
 
-    response = admin_client.post(reverse("admin:catalog_book_change", args=[book.pk]), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_change", args=[book.pk]), data)
 
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -228,7 +222,7 @@ def test_invalid_change_shows_the_error_and_saves_nothing(admin_client, book, fi
     assert Book.objects.values().get(pk=book.pk) == before
 
 
-def test_add_form_stores_a_hyphenated_isbn10_as_isbn13(admin_client, orwell):
+def test_add_form_stores_a_hyphenated_isbn10_as_isbn13(superuser_browser, orwell):
     publisher = PublisherFactory()
     data = {
         "title": "Animal Farm",
@@ -255,7 +249,7 @@ def test_add_form_stores_a_hyphenated_isbn10_as_isbn13(admin_client, orwell):
         "_save": "Save",
     }
 
-    response = admin_client.post(reverse("admin:catalog_book_add"), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_add"), data)
 
     assert response.status_code == 302
     created = Book.objects.get(slug="animal-farm")
@@ -263,18 +257,18 @@ def test_add_form_stores_a_hyphenated_isbn10_as_isbn13(admin_client, orwell):
     assert list(created.authors.all()) == [orwell]
 
 
-def test_add_form_refuses_the_isbn10_of_an_existing_book(admin_client, book):
+def test_add_form_refuses_the_isbn10_of_an_existing_book(superuser_browser, book):
     data = change_form_data(book, slug="another-slug", isbn="0-451-52493-4")
     data |= {"credits-INITIAL_FORMS": 0, "credits-0-id": "", "credits-0-book": ""}
 
-    response = admin_client.post(reverse("admin:catalog_book_add"), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_add"), data)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"isbn": ["Book with this ISBN already exists."]}
     assert Book.objects.count() == 1
 
 
-def test_price_and_stock_are_editable_from_the_changelist(admin_client, book, other_book):
+def test_price_and_stock_are_editable_from_the_changelist(superuser_browser, book, other_book):
     data = {
         "form-TOTAL_FORMS": 1,
         "form-INITIAL_FORMS": 1,
@@ -286,7 +280,7 @@ def test_price_and_stock_are_editable_from_the_changelist(admin_client, book, ot
         "_save": "Save",
     }
 
-    response = admin_client.post(reverse("admin:catalog_book_changelist"), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_changelist"), data)
 
     assert response.status_code == 302
     book.refresh_from_db()
@@ -295,7 +289,7 @@ def test_price_and_stock_are_editable_from_the_changelist(admin_client, book, ot
     assert (other_book.price, other_book.stock) == (Decimal("10.00"), 5)
 
 
-def test_changelist_refuses_a_negative_stock(admin_client, book):
+def test_changelist_refuses_a_negative_stock(superuser_browser, book):
     data = {
         "form-TOTAL_FORMS": 1,
         "form-INITIAL_FORMS": 1,
@@ -307,7 +301,7 @@ def test_changelist_refuses_a_negative_stock(admin_client, book):
         "_save": "Save",
     }
 
-    response = admin_client.post(reverse("admin:catalog_book_changelist"), data)
+    response = superuser_browser.post(reverse("admin:catalog_book_changelist"), data)
 
     assert response.status_code == 200
     assert response.context["cl"].formset.errors == [{"stock": ["Ensure this value is greater than or equal to 0."]}]

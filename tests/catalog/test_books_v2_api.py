@@ -67,7 +67,6 @@ def walk(client, url, params, link="next"):
     pages = []
     response = client.get(url, params)
     while True:
-        assert response.status_code == 200
         page = data_of(response)
         pages.append([row["id"] for row in page["results"]])
         if page[link] is None:
@@ -82,8 +81,7 @@ def walk(client, url, params, link="next"):
 def test_book_representation(api_client, book, expected_book):
     response = api_client.get(detail_url(book))
 
-    assert response.status_code == 200
-    assert response.json() == {"success": True, "data": expected_book, "error": None}
+    assert data_of(response) == expected_book
 
 
 def test_sold_out_book_is_not_in_stock(api_client, book):
@@ -109,7 +107,6 @@ def test_v1_answers_stay_in_the_v1_shape(api_client, book, novelist, translator,
 def test_list_page_is_next_previous_results(api_client, expected_book):
     response = api_client.get(reverse("v2:book-list"))
 
-    assert response.status_code == 200
     assert data_of(response) == {"next": None, "previous": None, "results": [expected_book]}
 
 
@@ -205,9 +202,7 @@ def test_limit_is_capped_at_100(api_client, db):
 def test_malformed_cursor_is_a_validation_error(api_client, book, cursor):
     response = api_client.get(reverse("v2:book-list"), {"cursor": cursor})
 
-    assert response.status_code == 400
-    error = error_of(response, 400)
-    assert error["code"] == "validation_error"
+    error = error_of(response, 400, "validation_error")
     assert list(error["details"]) == ["cursor"]
 
 
@@ -236,14 +231,12 @@ def shelf(db):
 def test_filters_and_search_agree_across_versions(api_client, shelf, params, expected, version):
     response = api_client.get(reverse(f"{version}:book-list"), params)
 
-    assert response.status_code == 200
     assert titles(response) == expected
 
 
 def test_invalid_filter_is_refused_in_v2(api_client, shelf):
     response = api_client.get(reverse("v2:book-list"), {"price_min": "cheap"})
 
-    assert response.status_code == 400
     assert "price_min" in error_of(response, 400)["details"]
 
 
@@ -251,11 +244,10 @@ def test_invalid_filter_is_refused_in_v2(api_client, shelf):
 
 
 def test_create_answers_201_with_v2_location_and_representation(
-    manager_client, new_book, publisher, novelist, translator, classics
+    catalog_manager_client, new_book, publisher, novelist, translator, classics
 ):
-    response = manager_client.post(reverse("v2:book-list"), new_book)
+    response = catalog_manager_client.post(reverse("v2:book-list"), new_book)
 
-    assert response.status_code == 201
     created = Book.objects.get(isbn="9780140447927")
     assert response["Location"] == response.wsgi_request.build_absolute_uri(detail_url(created))
     assert data_of(response, 201) == {
@@ -287,28 +279,18 @@ def test_create_answers_201_with_v2_location_and_representation(
     ]
 
 
-def test_create_with_the_v2_price_object_is_refused(manager_client, new_book):
+def test_create_with_the_v2_price_object_is_refused(catalog_manager_client, new_book):
     body = {**new_book, "price": {"amount": "10.99", "currency": "GBP"}}
 
-    response = manager_client.post(reverse("v2:book-list"), body)
+    response = catalog_manager_client.post(reverse("v2:book-list"), body)
 
-    assert response.status_code == 400
     assert "price" in error_of(response, 400)["details"]
     assert not Book.objects.filter(isbn="9780140447927").exists()
 
 
-@pytest.mark.parametrize(("role", "status"), [("anonymous", 401), ("customer", 403)])
-def test_readers_cannot_create_in_v2(client_for, new_book, role, status):
-    response = client_for(role).post(reverse("v2:book-list"), new_book)
+def test_patch_answers_the_v2_representation(catalog_manager_client, book, expected_book):
+    response = catalog_manager_client.patch(detail_url(book), {"stock": 0, "price": "9.50"})
 
-    assert response.status_code == status
-    assert not Book.objects.filter(isbn="9780140447927").exists()
-
-
-def test_patch_answers_the_v2_representation(manager_client, book, expected_book):
-    response = manager_client.patch(detail_url(book), {"stock": 0, "price": "9.50"})
-
-    assert response.status_code == 200
     assert data_of(response) == {
         **expected_book,
         "price": {"amount": "9.50", "currency": "GBP"},
@@ -320,12 +302,11 @@ def test_patch_answers_the_v2_representation(manager_client, book, expected_book
     assert book.price == Decimal("9.50")
 
 
-def test_put_answers_the_v2_representation(manager_client, book, new_book, novelist):
+def test_put_answers_the_v2_representation(catalog_manager_client, book, new_book, novelist):
     body = {**new_book, "authors": [{"id": novelist.pk, "role": "author"}]}
 
-    response = manager_client.put(detail_url(book), body)
+    response = catalog_manager_client.put(detail_url(book), body)
 
-    assert response.status_code == 200
     data = data_of(response)
     assert data["id"] == book.pk
     assert data["title"] == "The Idiot"
@@ -335,8 +316,8 @@ def test_put_answers_the_v2_representation(manager_client, book, new_book, novel
     assert book.title == "The Idiot"
 
 
-def test_a_book_written_in_v2_reads_back_in_v1_shape(manager_client, api_client, book):
-    manager_client.patch(detail_url(book), {"price": "9.50", "currency": "USD"})
+def test_a_book_written_in_v2_reads_back_in_v1_shape(catalog_manager_client, api_client, book):
+    catalog_manager_client.patch(detail_url(book), {"price": "9.50", "currency": "USD"})
 
     data = data_of(api_client.get(detail_url(book, "v1")))
 
@@ -367,7 +348,6 @@ def test_every_v2_list_pages_by_cursor(client_for, basename, factory, role):
     first = client.get(reverse(f"v2:{basename}-list"), {"limit": 2})
     pages = walk(client, reverse(f"v2:{basename}-list"), {"limit": 2})
 
-    assert first.status_code == 200
     page = data_of(first)
     assert set(page) == {"next", "previous", "results"}
     assert "cursor=" in page["next"]
@@ -378,7 +358,6 @@ def test_every_v2_list_pages_by_cursor(client_for, basename, factory, role):
 def test_v1_lists_still_page_by_limit_and_offset(client_for, basename):
     response = client_for("superuser").get(reverse(f"v1:{basename}-list"))
 
-    assert response.status_code == 200
     assert set(data_of(response)) == {"count", "limit", "offset", "next", "previous", "results"}
 
 
@@ -390,15 +369,13 @@ def test_a_token_obtained_in_v2_works_in_both_versions(db, version):
     manager = CatalogManagerFactory(email="manager@example.com")
     client = APIClient()
     obtained = client.post(reverse("v2:token-obtain"), {"email": "manager@example.com", "password": PASSWORD})
-    assert obtained.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {data_of(obtained)['access']}")
 
     me = client.get(reverse(f"{version}:me"))
     created = client.post(reverse(f"{version}:author-list"), {"name": "Mary Shelley", "sort_name": "Shelley, Mary"})
 
-    assert me.status_code == 200
     assert data_of(me)["email"] == manager.email
-    assert created.status_code == 201
+    assert data_of(created, 201)["name"] == "Mary Shelley"
 
 
 # 7. Query count ------------------------------------------------------------------------------------------------

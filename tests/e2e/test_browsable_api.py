@@ -11,9 +11,9 @@ from tests.factories import (
     AuthorFactory,
     BookFactory,
     CatalogManagerFactory,
+    CustomerFactory,
     GenreFactory,
     PublisherFactory,
-    UserFactory,
 )
 
 # The live server answers from its own thread: what a test creates must be committed to be seen there.
@@ -27,7 +27,7 @@ def api_login_url(next_url):
 def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
     BookFactory.create_batch(20)  # "Book 0000" ... : a full first page
     wuthering = BookFactory(title="Wuthering Heights", authors=[AuthorFactory(name="Emily Brontë")])
-    reader = UserFactory()
+    reader = CustomerFactory()
 
     log_in(api_login_url(reverse("v1:book-list")), reader)
 
