@@ -7,10 +7,9 @@ import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# `.env` is already in the environment (bookstore/settings/__init__.py reads it first), and the local and
+# test modules add their defaults only for the variables that neither sets.
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    # A developer's local overrides; production reads the real environment only.
-    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
