@@ -32,6 +32,7 @@ print(json.dumps({
     "ACCESS_SECONDS": settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds(),
     "DATABASE": {key: settings.DATABASES["default"][key] for key in ("ENGINE", "NAME", "HOST")},
     "THROTTLE_LOGIN": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_login"],
+    "CORS_ALLOWED_ORIGINS": settings.CORS_ALLOWED_ORIGINS,
 }))
 """
 
@@ -83,6 +84,7 @@ def test_dotenv_applies_under_every_settings_module(load_settings, module):
         "DJANGO_JWT_ACCESS_MINUTES": "3",
         "DJANGO_THROTTLE_LOGIN": "4/minute",
         "DATABASE_URL": "postgres://bookstore@127.0.0.1:5432/from_dotenv",
+        "DJANGO_CORS_ALLOWED_ORIGINS": "https://shop.example.com,http://localhost:3000",
     }
 
     loaded = load_settings(module, dotenv=dotenv, environ=environ)
@@ -93,6 +95,7 @@ def test_dotenv_applies_under_every_settings_module(load_settings, module):
     assert loaded["ACCESS_SECONDS"] == 180
     assert loaded["THROTTLE_LOGIN"] == "4/minute"
     assert loaded["DATABASE"]["NAME"] == "from_dotenv"
+    assert loaded["CORS_ALLOWED_ORIGINS"] == ["https://shop.example.com", "http://localhost:3000"]
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -134,6 +137,7 @@ def test_local_defaults_without_dotenv(load_settings):
         "HOST": "",
     }
     assert loaded["ACCESS_SECONDS"] == 600
+    assert loaded["CORS_ALLOWED_ORIGINS"] == []
 
 
 def test_production_refuses_debug_from_dotenv(load_settings):
