@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 setup: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_catalog
-	$(PY) manage.py create_demo_staff
+	$(PY) manage.py create_demo_staff --host $(HOST)
 
 ## Run the platform at http://$(HOST)/ with demo data.
 run: setup

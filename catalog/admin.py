@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.text import smart_split
 
+from .isbn import isbn_search_term
 from .models import Author, Book, BookAuthor, Genre, Publisher
 
 
@@ -30,6 +32,12 @@ class BookAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__author")
+
+    def get_search_results(self, request, queryset, search_term):
+        # ISBNs are stored as 13 digits: an ISBN-10 or a hyphenated ISBN is searched in that form, as the
+        # API's search does.
+        search_term = " ".join(isbn_search_term(term) for term in smart_split(search_term))
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Authors")
     def author_names(self, book):

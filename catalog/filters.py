@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from bookstore.api.filters import AmountFilter, BoundedSearchFilter, IdFilter, IdInFilter, IsoDateFilter
 
-from .isbn import normalize_isbn
+from .isbn import isbn_search_term, normalize_isbn
 from .models import Book, BookAuthor, Genre, Publisher
 
 
@@ -112,11 +112,4 @@ class BookSearchFilter(BoundedSearchFilter):
     """Search where a term that is an ISBN in any accepted form matches the stored ISBN-13."""
 
     def get_search_terms(self, request):
-        return [_isbn_or_term(term) for term in super().get_search_terms(request)]
-
-
-def _isbn_or_term(term):
-    try:
-        return normalize_isbn(term)
-    except DjangoValidationError:
-        return term
+        return [isbn_search_term(term) for term in super().get_search_terms(request)]

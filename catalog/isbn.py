@@ -49,3 +49,12 @@ def validate_isbn13(value) -> None:
     """Model validator: the stored value is the normalised 13-digit form."""
     if normalize_isbn(value) != value:
         raise ValidationError("Store the ISBN as 13 digits without separators.", code="isbn_not_normalised")
+
+
+def isbn_search_term(term: str) -> str:
+    """A search term as the ISBN it is stored as (13 digits) when it is an ISBN in any accepted form, else as
+    it is; the API's search and the admin's use it alike."""
+    try:
+        return normalize_isbn(term)
+    except ValidationError:
+        return term

@@ -4,6 +4,7 @@ import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.utils import html
 from rest_framework.validators import UniqueValidator
 
@@ -102,6 +103,22 @@ class BylineSerializer(serializers.ListSerializer):
         return JSONText(super().to_representation(data))
 
 
+class FormCheckboxField(serializers.BooleanField):
+    """A boolean whose HTML form input means what its JSON input means.
+
+    An unticked checkbox posts nothing, and DRF reads a boolean missing from form data as false, so a form
+    left as it is would switch the flag off. Here the form posts a hidden "false" before the checkbox (see
+    catalog/templates/catalog/forms/checkbox.html), so it always sends what the box shows, and a field that is
+    not sent at all, in form data as in JSON, keeps its default on create and its value on update.
+    """
+
+    default_empty_html = empty
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("style", {"template": "catalog/forms/checkbox.html"})
+        super().__init__(**kwargs)
+
+
 class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
@@ -131,6 +148,8 @@ class BookSerializer(SluggedSerializer):
         help_text='The byline in order, e.g. [{"id": 1, "role": "author"}, {"id": 7, "role": "translator"}].',
         style={"base_template": "textarea.html"},
     )
+    # The create form shows the box ticked: a new book is active unless it is unticked, as in JSON.
+    is_active = FormCheckboxField(required=False, initial=True)
 
     class Meta:
         model = Book

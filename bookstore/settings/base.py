@@ -4,13 +4,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# `.env` is already in the environment (bookstore/settings/__init__.py reads it first), and the local and
+# test modules add their defaults only for the variables that neither sets.
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    # A developer's local overrides; production reads the real environment only.
-    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer on its own, so that its answers (a 413 too) carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "bookstore.api.middleware.ApiRequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,15 @@ TEMPLATES = [
 # SQLite by default so that a fresh machine needs nothing but Python; PostgreSQL through DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# CORS: pages served from these origins (e.g. a web shop at https://shop.example.com) may call the API from
+# a browser; none by default. Only /api/ answers them. Tokens travel in the Authorization header, not in
+# cookies, so credentials (cookies) are not allowed cross-origin.
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = [*default_headers, "if-match", "if-none-match"]
+# What a script may read of an answer: the ETag to send back, where a new object is, when to retry.
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After"]
 
 # Shared state (throttle counters, caches) lives in Redis when REDIS_URL is set, so every process sees it.
 REDIS_URL = env("REDIS_URL", default="")

@@ -1,4 +1,8 @@
-"""Local development: DEBUG on, SQLite by default, throwaway keys so that `make run` needs no set-up."""
+"""Local development: DEBUG on, SQLite by default, throwaway keys so that `make run` needs no set-up.
+
+These are defaults only: a variable set in the environment or in `.env` (read before this module, in
+bookstore/settings/__init__.py) wins.
+"""
 
 import os
 

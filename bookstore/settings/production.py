@@ -5,6 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import DATABASES, MIDDLEWARE, env
 
+# .env applies here too: refuse a DJANGO_DEBUG=true (e.g. a copied .env.example) rather than ignore it.
+if env.bool("DJANGO_DEBUG", default=False):
+    raise ImproperlyConfigured("DJANGO_DEBUG is true (in the environment or .env); production never runs with DEBUG.")
 DEBUG = False
 
 # base.py already refuses to start without DJANGO_SECRET_KEY and DJANGO_JWT_SIGNING_KEY; these two

@@ -1,4 +1,7 @@
-"""Test settings: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set (CI)."""
+"""Test settings: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set (CI).
+
+The defaults below apply only to variables that neither the environment nor `.env` sets.
+"""
 
 import os
 
@@ -10,6 +13,8 @@ from .base import *  # noqa: E402,F403
 
 # Hashing strength is not under test here; a fast hasher keeps the suite quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test clears the cache (tests/conftest.py), so the tests keep a cache of their own even when REDIS_URL is
+# set: clearing a shared Redis would reset the counters of a running server or of another test run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -117,6 +117,10 @@ def test_changelist_is_only_for_staff(client, customer, book):
     [
         pytest.param("eighty-four", id="title"),
         pytest.param("9780451524935", id="isbn"),
+        pytest.param("978-0-451-52493-5", id="hyphenated-isbn13"),
+        pytest.param("0451524934", id="isbn10"),
+        pytest.param("0-451-52493-4", id="hyphenated-isbn10"),
+        pytest.param("eighty-four 0-451-52493-4", id="title-and-isbn10"),
         pytest.param("orwell", id="author-name"),
     ],
 )

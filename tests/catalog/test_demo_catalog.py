@@ -1,8 +1,11 @@
 """The demo data commands behind `make run`: load_demo_catalog and create_demo_staff."""
 
+import shutil
+import subprocess
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -120,3 +123,35 @@ def test_create_demo_staff_twice_does_not_duplicate(db):
     assert list(User.objects.order_by("pk").values("pk", "email", "password", "is_staff", "is_superuser")) == before
     assert len(before) == 2
     assert User.objects.get(email="manager@bookstore.test").groups.count() == 1
+
+
+@override_settings(DEMO_STAFF_EMAIL=DEMO_EMAIL, DEMO_STAFF_PASSWORD=DEMO_PASSWORD)
+@pytest.mark.parametrize(
+    ("options", "admin_url"),
+    [
+        pytest.param({}, "http://127.0.0.1:8000/admin/", id="default"),
+        pytest.param({"host": "127.0.0.1:9123"}, "http://127.0.0.1:9123/admin/", id="address-and-port"),
+        pytest.param({"host": "9123"}, "http://127.0.0.1:9123/admin/", id="port-only"),
+        pytest.param({"host": "localhost:8080"}, "http://localhost:8080/admin/", id="name"),
+        pytest.param({"host": "[::1]:8080"}, "http://[::1]:8080/admin/", id="ipv6"),
+    ],
+)
+def test_create_demo_staff_prints_the_address_the_server_runs_at(db, options, admin_url):
+    out = StringIO()
+
+    call_command("create_demo_staff", stdout=out, **options)
+
+    assert out.getvalue().splitlines()[0] == f"Admin: {admin_url}"
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs GNU make (apt-get install make)")
+def test_make_setup_passes_host_to_create_demo_staff():
+    dry_run = subprocess.run(  # noqa: S603 - fixed arguments
+        ["make", "--dry-run", "--always-make", "setup", "HOST=127.0.0.1:9123"],  # noqa: S607 - make from PATH
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert "manage.py create_demo_staff --host 127.0.0.1:9123" in dry_run.stdout

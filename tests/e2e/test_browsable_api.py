@@ -63,14 +63,35 @@ def test_catalog_manager_creates_a_book_with_the_html_form(page, log_in):
     form.locator("[name=publisher]").select_option(label=publisher.name)
     form.locator("[name=authors]").fill(json.dumps([{"id": author.pk, "role": "author"}]))
     form.locator("[name=genres]").select_option(label=genre.name)
+    # Left as the form shows it: ticked, as a JSON client that leaves is_active out gets an active book.
+    expect(form.locator("input[type=checkbox][name=is_active]")).to_be_checked()
     form.get_by_role("button", name="POST").click()
 
     expect(page.locator(".response-info")).to_contain_text("HTTP 201 Created")
     expect(page.locator(".response-info")).to_contain_text('"title": "Animal Farm"')
+    expect(page.locator(".response-info")).to_contain_text('"is_active": true')
     book = Book.objects.get(isbn="9780306406157")
-    assert (book.title, book.publisher, list(book.authors.all()), list(book.genres.all())) == (
+    assert (book.title, book.publisher, list(book.authors.all()), list(book.genres.all()), book.is_active) == (
         "Animal Farm",
         publisher,
         [author],
         [genre],
+        True,
     )
+
+
+def test_catalog_manager_deactivates_a_book_by_unticking_the_box(page, log_in):
+    book = BookFactory(title="Homage to Catalonia", is_active=True)
+
+    log_in(api_login_url(reverse("v1:book-detail", args=[book.pk])), CatalogManagerFactory())
+    page.get_by_role("link", name="HTML form").click()
+    form = page.locator("#put-object-form")
+    checkbox = form.locator("input[type=checkbox][name=is_active]")
+    expect(checkbox).to_be_checked()
+    checkbox.uncheck()
+    form.get_by_role("button", name="PUT").click()
+
+    expect(page.locator(".response-info")).to_contain_text("HTTP 200 OK")
+    expect(page.locator(".response-info")).to_contain_text('"is_active": false')
+    book.refresh_from_db()
+    assert (book.title, book.is_active) == ("Homage to Catalonia", False)

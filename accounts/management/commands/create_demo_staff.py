@@ -7,11 +7,26 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import CATALOG_MANAGERS
 
+DEFAULT_HOST = "127.0.0.1:8000"
+
+
+def server_url(host):
+    """The address runserver serves at for its `addrport` argument (`9000` alone is 127.0.0.1:9000)."""
+    return f"http://127.0.0.1:{host}/" if host.isdigit() else f"http://{host}/"
+
 
 class Command(BaseCommand):
     help = "Create the demo superuser and catalog manager of a local installation (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--host",
+            default=DEFAULT_HOST,
+            help="The address the server runs at, as runserver takes it (`make run` passes HOST); for the "
+            f"admin link it prints. Default: {DEFAULT_HOST}.",
+        )
+
+    def handle(self, *args, host, **options):
         email = getattr(settings, "DEMO_STAFF_EMAIL", None)
         password = getattr(settings, "DEMO_STAFF_PASSWORD", None)
         if not email or not password:
@@ -30,7 +45,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                "Admin: http://127.0.0.1:8000/admin/\n"
+                f"Admin: {server_url(host)}admin/\n"
                 f"  superuser:       {admin.email} / {password}\n"
                 f"  catalog manager: {manager.email} / {password}\n"
                 "  (the password is the one they were created with)"
