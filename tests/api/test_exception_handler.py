@@ -54,7 +54,8 @@ def test_domain_error_needs_no_framework_to_raise_or_inspect():
     assert str(error) == "Already reviewed."
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the role groups the migrations made are there again for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_domain_error_rolls_back_what_the_view_wrote(api_client, monkeypatch):
     """DRF's default handler marks the request's transaction for rollback: a service that wrote and then
     refused leaves nothing behind."""

@@ -37,8 +37,8 @@ ENCODINGS = ["multipart", "urlencoded"]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_form_data_without_is_active_creates_an_active_book(manager_client, new_book, encoding):
-    response = post_form(manager_client, reverse("v1:book-list"), form_fields(new_book), encoding)
+def test_form_data_without_is_active_creates_an_active_book(catalog_manager_client, new_book, encoding):
+    response = post_form(catalog_manager_client, reverse("v1:book-list"), form_fields(new_book), encoding)
 
     assert data_of(response, 201)["is_active"] is True
     assert Book.objects.get(isbn=new_book["isbn"]).is_active is True
@@ -52,18 +52,18 @@ def test_form_data_without_is_active_creates_an_active_book(manager_client, new_
     ],
 )
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_the_checkbox_decides_on_create(manager_client, new_book, encoding, posted, expected):
-    response = post_form(manager_client, reverse("v1:book-list"), form_fields(new_book, is_active=posted), encoding)
+def test_the_checkbox_decides_on_create(catalog_manager_client, new_book, encoding, posted, expected):
+    response = post_form(catalog_manager_client, reverse("v1:book-list"), form_fields(new_book, is_active=posted), encoding)
 
     assert data_of(response, 201)["is_active"] is expected
     assert Book.objects.get(isbn=new_book["isbn"]).is_active is expected
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_unticking_the_box_on_the_edit_form_deactivates_the_book(manager_client, book, new_book, encoding):
+def test_unticking_the_box_on_the_edit_form_deactivates_the_book(catalog_manager_client, book, new_book, encoding):
     url = reverse("v1:book-detail", args=[book.pk])
 
-    response = post_form(manager_client, url, form_fields(new_book, is_active=["false"]), encoding, method="put")
+    response = post_form(catalog_manager_client, url, form_fields(new_book, is_active=["false"]), encoding, method="put")
 
     assert data_of(response)["is_active"] is False
     book.refresh_from_db()
@@ -71,19 +71,19 @@ def test_unticking_the_box_on_the_edit_form_deactivates_the_book(manager_client,
 
 
 @pytest.mark.parametrize("is_active", [True, False])
-def test_form_data_without_is_active_leaves_it_on_update_as_json_does(manager_client, book, new_book, is_active):
+def test_form_data_without_is_active_leaves_it_on_update_as_json_does(catalog_manager_client, book, new_book, is_active):
     Book.objects.filter(pk=book.pk).update(is_active=is_active)
     url = reverse("v1:book-detail", args=[book.pk])
 
-    response = post_form(manager_client, url, form_fields(new_book), "multipart", method="put")
+    response = post_form(catalog_manager_client, url, form_fields(new_book), "multipart", method="put")
 
     assert data_of(response)["is_active"] is is_active
     book.refresh_from_db()
     assert book.is_active is is_active
 
 
-def test_the_create_form_shows_the_box_ticked(manager_client, book):
-    response = manager_client.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
+def test_the_create_form_shows_the_box_ticked(catalog_manager_client, book):
+    response = catalog_manager_client.get(reverse("v1:book-list"), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
     create_form = response.content.decode().split('id="post-object-form"', 1)[1]
@@ -91,10 +91,10 @@ def test_the_create_form_shows_the_box_ticked(manager_client, book):
 
 
 @pytest.mark.parametrize(("is_active", "shown"), [(True, "checked"), (False, None)])
-def test_the_edit_form_shows_the_book_as_it_is(manager_client, book, is_active, shown):
+def test_the_edit_form_shows_the_book_as_it_is(catalog_manager_client, book, is_active, shown):
     Book.objects.filter(pk=book.pk).update(is_active=is_active)
 
-    response = manager_client.get(reverse("v1:book-detail", args=[book.pk]), HTTP_ACCEPT="text/html")
+    response = catalog_manager_client.get(reverse("v1:book-detail", args=[book.pk]), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
     edit_form = response.content.decode().split('id="put-object-form"', 1)[1]
