@@ -13,6 +13,7 @@ from .isbn import normalize_isbn
 from .models import Author, Book, BookAuthor, Genre, Publisher
 from .services import book_create, book_update
 from .slugs import unique_slug
+from .text import StorableTextMixin
 
 
 class ISBNField(serializers.CharField):
@@ -25,7 +26,7 @@ class ISBNField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class SluggedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class SluggedSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """The slug is optional on create: without one, it is made unique from `slug_source`."""
 
     slug_source = "name"
@@ -101,7 +102,7 @@ class BylineSerializer(serializers.ListSerializer):
         return JSONText(super().to_representation(data))
 
 
-class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class BookCreditSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
     id = serializers.PrimaryKeyRelatedField(source="author", queryset=Author.objects.all())
