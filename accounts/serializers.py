@@ -92,6 +92,8 @@ class RegisterSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Model
 
 
 class PasswordChangeSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Serializer):
+    """Input of a password change: the current password and the new one."""
+
     current_password = serializers.CharField(write_only=True, style={"input_type": "password"})
     new_password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
@@ -140,6 +142,8 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class TokenObtainPairSerializer(StorableTextMixin, StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+    """Input of a login: the account's email (any letter case) and password."""
+
     token_class = UserRefreshToken
 
 
