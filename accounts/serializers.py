@@ -11,6 +11,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from bookstore.api.serializers import StrictFieldsMixin
 
 from .roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
+from .services import user_update_profile
+from .text import StorableTextMixin
 from .tokens import UserRefreshToken, user_for_token
 
 User = get_user_model()
@@ -35,19 +37,40 @@ class UniqueEmailField(serializers.EmailField):
         return email
 
 
-class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """The signed-in user's own profile: names and email may change, nothing else."""
+class ProfileSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+    """The signed-in user's own profile: names and email may change, nothing else. A new email
+    needs the current password."""
 
     email = UniqueEmailField(max_length=254)
     roles = serializers.SlugRelatedField(source="groups", slug_field="name", many=True, read_only=True)
+    current_password = serializers.CharField(
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        help_text="Required to change the email address.",
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "roles", "is_staff", "date_joined"]
+        fields = ["id", "email", "first_name", "last_name", "roles", "is_staff", "date_joined", "current_password"]
         read_only_fields = ["is_staff", "date_joined"]
 
+    def validate(self, attrs):
+        password = attrs.pop("current_password", None)
+        user = self.instance
+        if password is not None and not user.check_password(password):
+            raise serializers.ValidationError({"current_password": ["The current password is not correct."]})
+        if password is None and "email" in attrs and attrs["email"] != user.email:
+            raise serializers.ValidationError(
+                {"current_password": ["The current password is required to change the email address."]}
+            )
+        return attrs
 
-class RegisterSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    def update(self, instance, validated_data):
+        return user_update_profile(user=instance, **validated_data)
+
+
+class RegisterSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """Input of registration."""
 
     email = UniqueEmailField(max_length=254)
@@ -68,7 +91,9 @@ class RegisterSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class PasswordChangeSerializer(StrictFieldsMixin, serializers.Serializer):
+class PasswordChangeSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Serializer):
+    """Input of a password change: the current password and the new one."""
+
     current_password = serializers.CharField(write_only=True, style={"input_type": "password"})
     new_password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
@@ -82,7 +107,7 @@ class PasswordChangeSerializer(StrictFieldsMixin, serializers.Serializer):
         return value
 
 
-class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class UserSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """A user as staff see it: they may (de)activate the account and set its roles."""
 
     roles = serializers.SlugRelatedField(
@@ -116,11 +141,13 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
 
 
-class TokenObtainPairSerializer(StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+class TokenObtainPairSerializer(StorableTextMixin, StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+    """Input of a login: the account's email (any letter case) and password."""
+
     token_class = UserRefreshToken
 
 
-class RefreshTokenSerializer(StrictFieldsMixin, serializers.Serializer):
+class RefreshTokenSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Serializer):
     """Input of refresh and logout: a refresh token that is still valid, and the user it is for."""
 
     refresh = serializers.CharField(write_only=True)
@@ -130,7 +157,7 @@ class RefreshTokenSerializer(StrictFieldsMixin, serializers.Serializer):
         return {"token": token, "user": user_for_token(token)}
 
 
-class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
+class TokenVerifySerializer(StorableTextMixin, StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
     """A token is valid while its signature, expiry, user and version all hold."""
 
     def validate(self, attrs):

@@ -74,3 +74,19 @@ def user_change_password(*, user, new_password: str) -> UserRefreshToken:
     user.save(update_fields=["password"])
     user_revoke_tokens(user=user)
     return UserRefreshToken.for_user(user)
+
+
+@transaction.atomic
+def user_update_profile(*, user, first_name: str | None = None, last_name: str | None = None, email: str | None = None):
+    """Change the user's own names and email. A new email revokes every earlier token, as a new
+    password does: whoever holds one must sign in again (the caller has checked the password)."""
+    changes = {"first_name": first_name, "last_name": last_name, "email": email}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    email_changed = email is not None and email != user.email
+    for name, value in changes.items():
+        setattr(user, name, value)
+    # Only the fields given: a concurrent change of another field is not undone.
+    user.save(update_fields=list(changes))
+    if email_changed:
+        user_revoke_tokens(user=user)
+    return user

@@ -2,12 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -34,20 +34,32 @@ from .services import (
     user_revoke_tokens,
     user_set_active,
 )
+from .throttling import PASSWORD_CHECK_THROTTLES, AddressThrottle, LoginAccountThrottle, ScopedThrottle
 
 
 def token_pair(refresh):
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
+class PrivateResponseMixin:
+    """For answers about one user or carrying their tokens (errors included): no cache may store
+    them, and any cache in the way must key them on the credentials as well as the media type."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        return response
+
+
 @extend_schema(responses={201: ProfileSerializer})
-class RegisterView(generics.CreateAPIView):
+class RegisterView(PrivateResponseMixin, generics.CreateAPIView):
     """Create a customer account; answers the new user's profile."""
 
     serializer_class = RegisterSerializer
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "auth_register"
 
     def create(self, request, *args, **kwargs):
@@ -59,15 +71,14 @@ class RegisterView(generics.CreateAPIView):
 
 
 @extend_schema(responses={200: TokenPairSerializer})
-class TokenObtainPairView(jwt_views.TokenObtainPairView):
-    """Email and password for an access and a refresh token."""
+class TokenObtainPairView(PrivateResponseMixin, jwt_views.TokenObtainPairView):
+    """Email and password for an access and a refresh token; throttled per address and per account."""
 
     serializer_class = TokenObtainPairSerializer
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth_login"
+    throttle_classes = [AddressThrottle, LoginAccountThrottle]
 
 
-class RefreshTokenView(jwt_views.TokenViewBase):
+class RefreshTokenView(PrivateResponseMixin, jwt_views.TokenViewBase):
     """Base of the views that spend a refresh token: a TokenError anywhere is a 401 token_not_valid."""
 
     serializer_class = RefreshTokenSerializer
@@ -85,7 +96,7 @@ class RefreshTokenView(jwt_views.TokenViewBase):
 class TokenRefreshView(RefreshTokenView):
     """Spend a refresh token for a new pair; a refresh token works once."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "auth_refresh"
 
     def spend(self, token, user):
@@ -101,7 +112,7 @@ class LogoutView(RefreshTokenView):
 
 
 @extend_schema(responses={200: None})
-class TokenVerifyView(jwt_views.TokenVerifyView):
+class TokenVerifyView(PrivateResponseMixin, jwt_views.TokenVerifyView):
     """Whether a token would be accepted now."""
 
     serializer_class = TokenVerifySerializer
@@ -111,7 +122,7 @@ class TokenVerifyView(jwt_views.TokenVerifyView):
         return Response(None)
 
 
-class LogoutAllView(APIView):
+class LogoutAllView(PrivateResponseMixin, APIView):
     """Revoke every token of the signed-in user (log out everywhere)."""
 
     @extend_schema(request=None, responses={200: None})
@@ -120,8 +131,9 @@ class LogoutAllView(APIView):
         return Response(None)
 
 
-class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user's profile."""
+class MeView(PrivateResponseMixin, generics.RetrieveUpdateAPIView):
+    """The signed-in user's profile. A new email needs the current password (throttled like a login)
+    and revokes every earlier token."""
 
     serializer_class = ProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -129,12 +141,19 @@ class MeView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return self.request.user
 
+    def get_throttles(self):
+        data = self.request.data if self.request.method == "PATCH" else None
+        if hasattr(data, "get") and "current_password" in data:
+            return [throttle() for throttle in PASSWORD_CHECK_THROTTLES]
+        return super().get_throttles()
+
 
 @extend_schema(responses={200: TokenPairSerializer})
-class PasswordChangeView(generics.GenericAPIView):
+class PasswordChangeView(PrivateResponseMixin, generics.GenericAPIView):
     """Change the password; every earlier token stops working and a new pair is answered."""
 
     serializer_class = PasswordChangeSerializer
+    throttle_classes = PASSWORD_CHECK_THROTTLES
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -143,7 +162,9 @@ class PasswordChangeView(generics.GenericAPIView):
         return Response(token_pair(refresh))
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, VersionedViewSet):
+class UserViewSet(
+    PrivateResponseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, VersionedViewSet
+):
     """Users, for staff with the user permissions: look up, (de)activate, assign roles."""
 
     queryset = get_user_model().objects.prefetch_related("groups")

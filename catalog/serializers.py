@@ -13,8 +13,8 @@ from bookstore.api.serializers import StrictFieldsMixin
 
 from .isbn import normalize_isbn
 from .models import Author, Book, BookAuthor, Genre, Publisher
-from .services import book_create, book_update
-from .slugs import unique_slug
+from .services import author_create, book_create, book_update, genre_create, genre_update, publisher_create
+from .text import StorableTextMixin
 
 
 class ISBNField(serializers.CharField):
@@ -27,16 +27,9 @@ class ISBNField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class SluggedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """The slug is optional on create: without one, it is made unique from `slug_source`."""
-
-    slug_source = "name"
-
-    def validate(self, attrs):
-        if self.instance is None and not attrs.get("slug"):
-            model = self.Meta.model
-            attrs["slug"] = unique_slug(model, attrs[self.slug_source], fallback=model._meta.model_name)
-        return attrs
+class SluggedSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+    """The slug is optional on create: without one, the create service makes a unique one from the
+    name (or title)."""
 
 
 class AuthorSerializer(SluggedSerializer):
@@ -48,12 +41,14 @@ class AuthorSerializer(SluggedSerializer):
         extra_kwargs = {"slug": {"required": False}}
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
         birth = attrs.get("birth_date", getattr(self.instance, "birth_date", None))
         death = attrs.get("death_date", getattr(self.instance, "death_date", None))
         if birth and death and death < birth:
             raise serializers.ValidationError({"death_date": ["The date of death cannot be before the date of birth."]})
         return attrs
+
+    def create(self, validated_data):
+        return author_create(**validated_data)
 
 
 class PublisherSerializer(SluggedSerializer):
@@ -63,6 +58,9 @@ class PublisherSerializer(SluggedSerializer):
         model = Publisher
         fields = ["id", "name", "slug", "website", "country"]
         extra_kwargs = {"slug": {"required": False}}
+
+    def create(self, validated_data):
+        return publisher_create(**validated_data)
 
 
 class GenreSerializer(SluggedSerializer):
@@ -77,6 +75,15 @@ class GenreSerializer(SluggedSerializer):
         if parent is not None and self.instance is not None and parent.is_within(self.instance):
             raise serializers.ValidationError("A genre cannot be placed under itself or one of its sub-genres.")
         return parent
+
+    def create(self, validated_data):
+        return genre_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        try:
+            return genre_update(genre=instance, **validated_data)
+        except DjangoValidationError as exc:  # the check under the tree lock, against a concurrent move
+            raise serializers.ValidationError(exc.message_dict) from exc
 
 
 class JSONText(list):
@@ -119,7 +126,7 @@ class FormCheckboxField(serializers.BooleanField):
         super().__init__(**kwargs)
 
 
-class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class BookCreditSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
     id = serializers.PrimaryKeyRelatedField(source="author", queryset=Author.objects.all())
@@ -133,8 +140,6 @@ class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class BookSerializer(SluggedSerializer):
     """A book. `authors` is the byline in order; `publisher` and `genres` are ids."""
-
-    slug_source = "title"
 
     isbn = ISBNField(
         max_length=17,

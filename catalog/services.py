@@ -1,14 +1,20 @@
-"""Writes to the catalog that span several models."""
+"""Writes to the catalog that span several models, or that must hold under concurrent writers."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Book, BookAuthor
+from .models import Author, Book, BookAuthor, Genre, Publisher
+from .slugs import create_with_unique_slug
 
 
 @transaction.atomic
-def book_create(*, credits: list[dict], genres: list = (), **fields) -> Book:
-    """Create a book with its byline (authors in order, each with a role) and genres."""
-    book = Book.objects.create(**fields)
+def book_create(*, credits: list[dict], genres: list = (), slug: str = "", **fields) -> Book:
+    """Create a book with its byline (authors in order, each with a role) and genres. Without a slug,
+    one is made from the title, unique also against concurrent creates of the same title."""
+    if slug:
+        book = Book.objects.create(slug=slug, **fields)
+    else:
+        book = create_with_unique_slug(Book, text=fields["title"], fallback="book", **fields)
     _replace_credits(book, credits)
     book.genres.set(genres)
     return book
@@ -34,3 +40,66 @@ def _replace_credits(book: Book, credits: list[dict]) -> None:
         BookAuthor(book=book, author=credit["author"], role=credit["role"], position=position)
         for position, credit in enumerate(credits)
     )
+
+
+@transaction.atomic
+def author_create(*, name: str, slug: str = "", **fields) -> Author:
+    """Create an author; without a slug, one is made from the name (unique under concurrency)."""
+    if slug:
+        return Author.objects.create(name=name, slug=slug, **fields)
+    return create_with_unique_slug(Author, text=name, fallback="author", name=name, **fields)
+
+
+@transaction.atomic
+def publisher_create(*, name: str, slug: str = "", **fields) -> Publisher:
+    """Create a publisher; without a slug, one is made from the name (unique under concurrency)."""
+    if slug:
+        return Publisher.objects.create(name=name, slug=slug, **fields)
+    return create_with_unique_slug(Publisher, text=name, fallback="publisher", name=name, **fields)
+
+
+@transaction.atomic
+def genre_create(*, name: str, slug: str = "", **fields) -> Genre:
+    """Create a genre; without a slug, one is made from the name (unique under concurrency). A new
+    genre has no sub-genres, so no parent can make a loop."""
+    if slug:
+        return Genre.objects.create(name=name, slug=slug, **fields)
+    return create_with_unique_slug(Genre, text=name, fallback="genre", name=name, **fields)
+
+
+@transaction.atomic
+def genre_update(*, genre: Genre, **fields) -> Genre:
+    """Change a genre. A new parent is checked under row locks on the genre and every ancestor of the
+    parent, so that two concurrent moves (A under B, B under A) cannot both pass the check: the
+    second waits for the first, then sees its result and is refused."""
+    parent = fields.get("parent")
+    if parent is not None and parent.pk != genre.parent_id:
+        ancestors = _lock_ancestry(genre, parent)
+        if genre.pk in ancestors:
+            raise ValidationError({"parent": "A genre cannot be placed under itself or one of its sub-genres."})
+    for name, value in fields.items():
+        setattr(genre, name, value)
+    genre.save(update_fields=list(fields))
+    return genre
+
+
+def _lock_ancestry(genre: Genre, parent: Genre) -> list[int]:
+    """Lock `genre` and the chain from `parent` up to its root, in primary-key order (concurrent moves
+    queue instead of deadlocking); answers the chain's ids as read under the locks."""
+    locked: set[int] = set()
+    while True:
+        chain = _ancestor_ids(parent.pk)
+        wanted = {genre.pk, *chain}
+        if wanted <= locked:
+            return chain  # read again after the locks were taken, so it includes any move that held them
+        len(Genre.objects.select_for_update().filter(pk__in=wanted - locked).order_by("pk").values_list("pk"))
+        locked |= wanted
+
+
+def _ancestor_ids(pk: int) -> list[int]:
+    """`pk` and its ancestors' ids, nearest first; stops at a loop already in the table."""
+    chain: list[int] = []
+    while pk is not None and pk not in chain:
+        chain.append(pk)
+        pk = Genre.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+    return chain

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 from corsheaders.defaults import default_headers
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -82,9 +84,22 @@ CORS_ALLOW_HEADERS = [*default_headers, "if-match", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After"]
 
 # Shared state (throttle counters, caches) lives in Redis when REDIS_URL is set, so every process sees it.
+# Short timeouts and one immediate retry: an unreachable Redis must cost milliseconds, not hang requests
+# (the throttles then count per process; see accounts/throttling.py).
 REDIS_URL = env("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("DJANGO_REDIS_TIMEOUT", default=0.25)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "retry": Retry(NoBackoff(), 1),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -140,9 +155,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "bookstore.api.pagination.OffsetPagination",
     "PAGE_SIZE": 20,
-    # Login, registration and refresh are throttled per client; the counters live in the cache.
+    # Registration and refresh are throttled per client address. Every password check (login, the
+    # HTML login forms, password and email change) counts per address (auth_login) and per account
+    # (auth_login_account). The counters live in the cache (accounts/throttling.py).
     "DEFAULT_THROTTLE_RATES": {
         "auth_login": env("DJANGO_THROTTLE_LOGIN", default="10/minute"),
+        "auth_login_account": env("DJANGO_THROTTLE_LOGIN_ACCOUNT", default="20/hour"),
         "auth_register": env("DJANGO_THROTTLE_REGISTER", default="20/hour"),
         "auth_refresh": env("DJANGO_THROTTLE_REFRESH", default="30/minute"),
     },

@@ -75,10 +75,15 @@ def test_patch_changes_the_names(member_client, member):
     assert (member.first_name, member.last_name) == ("Augusta", "King")
 
 
-def test_patch_changes_the_email_and_the_new_one_logs_in(member_client, member):
-    response = member_client.patch(reverse("v1:me"), {"email": "Countess@LOVELACE.example"})
+def test_patch_changes_the_email_with_the_current_password_and_the_new_one_logs_in(member_client, member):
+    response = member_client.patch(
+        reverse("v1:me"), {"email": "Countess@LOVELACE.example", "current_password": PASSWORD}
+    )
 
-    assert data_of(response)["email"] == "Countess@lovelace.example"
+    # The answer is the profile (what a PATCH of the resource answers); the caller signs in again.
+    data = data_of(response)
+    assert data["email"] == "Countess@lovelace.example"
+    assert "current_password" not in data
     member.refresh_from_db()
     assert member.email == "Countess@lovelace.example"
     login = APIClient().post(reverse("v1:token-obtain"), {"email": "countess@lovelace.example", "password": PASSWORD})
@@ -87,8 +92,60 @@ def test_patch_changes_the_email_and_the_new_one_logs_in(member_client, member):
     error_of(old_login, 401, "not_authenticated")
 
 
+def test_an_email_change_revokes_the_earlier_access_and_refresh_tokens(member):
+    pair = APIClient().post(reverse("v1:token-obtain"), {"email": member.email, "password": PASSWORD}).json()["data"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+
+    data_of(client.patch(reverse("v1:me"), {"email": "ada@lovelace.example", "current_password": PASSWORD}))
+
+    error_of(client.get(reverse("v1:me")), 401, "token_not_valid")
+    refreshed = APIClient().post(reverse("v1:token-refresh"), {"refresh": pair["refresh"]})
+    error_of(refreshed, 401, "token_not_valid")
+    # A new login works and its token does.
+    new_pair = APIClient().post(reverse("v1:token-obtain"), {"email": "ada@lovelace.example", "password": PASSWORD})
+    fresh = APIClient()
+    fresh.credentials(HTTP_AUTHORIZATION=f"Bearer {data_of(new_pair)['access']}")
+    assert data_of(fresh.get(reverse("v1:me")))["email"] == "ada@lovelace.example"
+
+
+@pytest.mark.parametrize(
+    ("current_password", "message"),
+    [
+        pytest.param(None, "The current password is required to change the email address.", id="missing"),
+        pytest.param("not-the-password", "The current password is not correct.", id="wrong"),
+        pytest.param("", "This field may not be blank.", id="blank"),
+    ],
+)
+def test_an_email_change_without_the_right_current_password_is_refused(
+    member_client, member, current_password, message
+):
+    before = snapshot(member)
+    body = {"email": "mallory@example.com", "first_name": "Mallory"}
+    if current_password is not None:
+        body["current_password"] = current_password
+
+    response = member_client.patch(reverse("v1:me"), body)
+
+    assert error_of(response, 400, "validation_error")["details"] == {"current_password": [message]}
+    member.refresh_from_db()
+    assert (member.email, member.first_name) == ("member@example.com", "Ada")
+    assert snapshot(member) == before
+    assert member_client.get(reverse("v1:me")).status_code == 200  # nothing revoked
+
+
+def test_the_unchanged_email_sent_back_needs_no_password_and_revokes_nothing(member_client, member):
+    before = snapshot(member)
+
+    response = member_client.patch(reverse("v1:me"), {"email": "member@example.com", "first_name": "Augusta"})
+
+    assert data_of(response)["first_name"] == "Augusta"
+    assert snapshot(member)["token_version"] == before["token_version"]
+    assert member_client.get(reverse("v1:me")).status_code == 200
+
+
 def test_patch_may_change_the_letter_case_of_the_own_email(member_client, member):
-    response = member_client.patch(reverse("v1:me"), {"email": "Member@example.com"})
+    response = member_client.patch(reverse("v1:me"), {"email": "Member@example.com", "current_password": PASSWORD})
 
     assert data_of(response)["email"] == "Member@example.com"
 
@@ -97,7 +154,7 @@ def test_patch_may_change_the_letter_case_of_the_own_email(member_client, member
 def test_patch_refuses_an_email_taken_in_any_letter_case(member_client, member, taken):
     CustomerFactory(email="taken@example.com")
 
-    response = member_client.patch(reverse("v1:me"), {"email": taken})
+    response = member_client.patch(reverse("v1:me"), {"email": taken, "current_password": PASSWORD})
 
     assert list(error_of(response, 400, "validation_error")["details"]) == ["email"]
     member.refresh_from_db()
@@ -106,7 +163,7 @@ def test_patch_refuses_an_email_taken_in_any_letter_case(member_client, member, 
 
 @pytest.mark.parametrize("email", ["not-an-email", "", None])
 def test_patch_refuses_an_invalid_email(member_client, member, email):
-    response = member_client.patch(reverse("v1:me"), {"email": email})
+    response = member_client.patch(reverse("v1:me"), {"email": email, "current_password": PASSWORD})
 
     assert list(error_of(response, 400, "validation_error")["details"]) == ["email"]
     member.refresh_from_db()

@@ -1,4 +1,5 @@
-"""Login, registration and refresh are throttled per client; a forged X-Forwarded-For cannot reset the count."""
+"""Registration and refresh are throttled per client; every password check (login, the HTML login forms,
+password and email change) per client address and per account; a forged X-Forwarded-For resets nothing."""
 
 import pytest
 from django.conf import settings
@@ -6,31 +7,56 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.tokens import UserRefreshToken
 from tests.envelope import data_of, error_of
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 LIMIT = 3
+ACCOUNT_LIMIT = 8  # above LIMIT, so that one address alone meets its own limit first
 CLIENT_ADDR = "198.51.100.7"
 OTHER_ADDR = "198.51.100.8"
 WRONG_PASSWORD = "wrong-password"
+NEW_PASSWORD = "an-entirely-new-pass-phrase"
 
 
 @pytest.fixture(autouse=True)
 def _small_rates(monkeypatch):
-    """Three requests a minute in every auth scope; the rates are read from this class attribute."""
+    """Three requests a minute per client in every auth scope, eight per account; the rates are read
+    from this class attribute."""
     monkeypatch.setattr(
-        ScopedRateThrottle,
+        SimpleRateThrottle,
         "THROTTLE_RATES",
-        {"auth_login": f"{LIMIT}/minute", "auth_register": f"{LIMIT}/minute", "auth_refresh": f"{LIMIT}/minute"},
+        {
+            "auth_login": f"{LIMIT}/minute",
+            "auth_login_account": f"{ACCOUNT_LIMIT}/minute",
+            "auth_register": f"{LIMIT}/minute",
+            "auth_refresh": f"{LIMIT}/minute",
+        },
     )
 
 
-def login(addr=CLIENT_ADDR, password=WRONG_PASSWORD, **headers):
+def login(addr=CLIENT_ADDR, password=WRONG_PASSWORD, email="reader@example.com", **headers):
     return APIClient().post(
-        reverse("v1:token-obtain"), {"email": "reader@example.com", "password": password}, REMOTE_ADDR=addr, **headers
+        reverse("v1:token-obtain"), {"email": email, "password": password}, REMOTE_ADDR=addr, **headers
     )
+
+
+def signed_in(user):
+    """An API client with the user's access token (obtained without touching the login throttle)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {UserRefreshToken.for_user(user).access_token}")
+    return client
+
+
+def change_password(client, current, addr=CLIENT_ADDR):
+    body = {"current_password": current, "new_password": NEW_PASSWORD}
+    return client.post(reverse("v1:password-change"), body, REMOTE_ADDR=addr)
+
+
+def change_email(client, current, addr=CLIENT_ADDR, email="new.address@example.com"):
+    return client.patch(reverse("v1:me"), {"email": email, "current_password": current}, REMOTE_ADDR=addr)
 
 
 def assert_throttled(response):
@@ -109,6 +135,117 @@ def test_behind_one_proxy_the_last_forwarded_address_is_the_client(reader):
     assert_throttled(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.99, {CLIENT_ADDR}"))
     assert_throttled(login(addr="10.0.0.2", HTTP_X_FORWARDED_FOR=CLIENT_ADDR))
     error_of(login(addr=proxy, HTTP_X_FORWARDED_FOR=f"{CLIENT_ADDR}, {OTHER_ADDR}"), 401, "not_authenticated")
+
+
+def spread_addresses(n):
+    return [f"192.0.2.{index}" for index in range(1, n + 1)]
+
+
+def test_login_guesses_spread_over_many_addresses_are_throttled_per_account(reader):
+    other = UserFactory(email="other@example.com")
+    for addr in spread_addresses(ACCOUNT_LIMIT):
+        assert login(addr=addr).status_code == 401
+
+    assert_throttled(login(addr="192.0.2.200"))
+    # The right password from a fresh address is refused too: the account's bucket is full ...
+    assert_throttled(login(addr="192.0.2.201", password=PASSWORD))
+    # ... in any letter case of the email ...
+    assert_throttled(login(addr="192.0.2.202", email="READER@Example.COM"))
+    # ... while another account from a fresh address is not affected.
+    assert login(addr="192.0.2.203", email=other.email, password=PASSWORD).status_code == 200
+
+
+def test_an_unknown_email_is_throttled_like_an_existing_one(db):
+    for addr in spread_addresses(ACCOUNT_LIMIT):
+        assert login(addr=addr, email="nobody@example.com").status_code == 401
+
+    assert_throttled(login(addr="192.0.2.200", email="nobody@example.com"))
+
+
+def test_password_change_is_throttled_per_address(reader):
+    client = signed_in(reader)
+    for _ in range(LIMIT):
+        error_of(change_password(client, WRONG_PASSWORD), 400, "validation_error")
+
+    assert_throttled(change_password(client, PASSWORD))
+    reader.refresh_from_db()
+    assert reader.check_password(PASSWORD)
+    assert change_password(client, PASSWORD, addr=OTHER_ADDR).status_code == 200
+
+
+def test_password_change_guesses_spread_over_many_addresses_are_throttled_per_account(reader):
+    client = signed_in(reader)
+    for addr in spread_addresses(ACCOUNT_LIMIT):
+        error_of(change_password(client, WRONG_PASSWORD, addr=addr), 400, "validation_error")
+
+    assert_throttled(change_password(client, PASSWORD, addr="192.0.2.200"))
+    reader.refresh_from_db()
+    assert reader.check_password(PASSWORD)
+    # Another user's password change, from one of those addresses, is not affected.
+    assert change_password(signed_in(UserFactory()), PASSWORD, addr="192.0.2.1").status_code == 200
+
+
+def test_email_change_is_throttled_per_address_and_per_account(reader):
+    client = signed_in(reader)
+    for _ in range(LIMIT):
+        error_of(change_email(client, WRONG_PASSWORD), 400, "validation_error")
+    assert_throttled(change_email(client, PASSWORD))
+
+    # The refused attempt counted for the account as well: LIMIT + 1 so far.
+    for addr in spread_addresses(ACCOUNT_LIMIT - LIMIT - 1):
+        error_of(change_email(client, WRONG_PASSWORD, addr=addr), 400, "validation_error")
+    assert_throttled(change_email(client, PASSWORD, addr="192.0.2.200"))
+    reader.refresh_from_db()
+    assert reader.email == "reader@example.com"
+
+
+def test_a_profile_change_without_a_password_is_not_throttled(reader):
+    client = signed_in(reader)
+    for n in range(ACCOUNT_LIMIT + 1):
+        assert client.patch(reverse("v1:me"), {"first_name": f"Name {n}"}, REMOTE_ADDR=CLIENT_ADDR).status_code == 200
+
+
+def test_login_password_change_and_email_change_share_the_account_bucket(reader):
+    client = signed_in(reader)
+    doors = [
+        lambda addr: login(addr=addr),
+        lambda addr: change_password(client, WRONG_PASSWORD, addr=addr),
+        lambda addr: change_email(client, WRONG_PASSWORD, addr=addr),
+    ]
+    for n, addr in enumerate(spread_addresses(ACCOUNT_LIMIT)):
+        response = doors[n % len(doors)](addr)
+        assert response.status_code in (400, 401), response.content
+
+    assert_throttled(login(addr="192.0.2.200", password=PASSWORD))
+
+
+@pytest.mark.parametrize("login_url", ["admin:login", "rest_framework:login"])
+def test_html_login_forms_count_per_address_also_when_signed_in(client, reader, login_url):
+    """A signed-in session's attempts count per address, not per session user: changing the user does
+    not reset the count."""
+    url = reverse(login_url)
+    for _ in range(LIMIT):
+        client.force_login(UserFactory())
+        response = client.post(url, {"username": reader.email, "password": WRONG_PASSWORD}, REMOTE_ADDR=CLIENT_ADDR)
+        assert response.status_code == 200
+
+    client.force_login(UserFactory())
+    response = client.post(url, {"username": reader.email, "password": PASSWORD}, REMOTE_ADDR=CLIENT_ADDR)
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize("login_url", ["admin:login", "rest_framework:login"])
+def test_html_login_forms_count_per_account(client, reader, login_url):
+    url = reverse(login_url)
+    for addr in spread_addresses(ACCOUNT_LIMIT):
+        response = client.post(url, {"username": reader.email, "password": WRONG_PASSWORD}, REMOTE_ADDR=addr)
+        assert response.status_code == 200
+
+    response = client.post(url, {"username": reader.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.200")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    # One bucket per account: the API login is refused as well, from yet another address.
+    assert_throttled(login(addr="192.0.2.201", password=PASSWORD))
 
 
 @pytest.mark.parametrize("login_url", ["admin:login", "rest_framework:login"])

@@ -53,7 +53,9 @@ def test_form_data_without_is_active_creates_an_active_book(catalog_manager_clie
 )
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_the_checkbox_decides_on_create(catalog_manager_client, new_book, encoding, posted, expected):
-    response = post_form(catalog_manager_client, reverse("v1:book-list"), form_fields(new_book, is_active=posted), encoding)
+    response = post_form(
+        catalog_manager_client, reverse("v1:book-list"), form_fields(new_book, is_active=posted), encoding
+    )
 
     assert data_of(response, 201)["is_active"] is expected
     assert Book.objects.get(isbn=new_book["isbn"]).is_active is expected
@@ -63,7 +65,9 @@ def test_the_checkbox_decides_on_create(catalog_manager_client, new_book, encodi
 def test_unticking_the_box_on_the_edit_form_deactivates_the_book(catalog_manager_client, book, new_book, encoding):
     url = reverse("v1:book-detail", args=[book.pk])
 
-    response = post_form(catalog_manager_client, url, form_fields(new_book, is_active=["false"]), encoding, method="put")
+    response = post_form(
+        catalog_manager_client, url, form_fields(new_book, is_active=["false"]), encoding, method="put"
+    )
 
     assert data_of(response)["is_active"] is False
     book.refresh_from_db()
@@ -71,7 +75,9 @@ def test_unticking_the_box_on_the_edit_form_deactivates_the_book(catalog_manager
 
 
 @pytest.mark.parametrize("is_active", [True, False])
-def test_form_data_without_is_active_leaves_it_on_update_as_json_does(catalog_manager_client, book, new_book, is_active):
+def test_form_data_without_is_active_leaves_it_on_update_as_json_does(
+    catalog_manager_client, book, new_book, is_active
+):
     Book.objects.filter(pk=book.pk).update(is_active=is_active)
     url = reverse("v1:book-detail", args=[book.pk])
 
