@@ -12,7 +12,6 @@ from bookstore.api.serializers import StrictFieldsMixin
 
 from .roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
 from .services import user_update_profile
-from .text import StorableTextMixin
 from .tokens import UserRefreshToken, user_for_token
 
 User = get_user_model()
@@ -37,7 +36,7 @@ class UniqueEmailField(serializers.EmailField):
         return email
 
 
-class ProfileSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The signed-in user's own profile: names and email may change, nothing else. A new email
     needs the current password."""
 
@@ -70,7 +69,7 @@ class ProfileSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelS
         return user_update_profile(user=instance, **validated_data)
 
 
-class RegisterSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+class RegisterSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Input of registration."""
 
     email = UniqueEmailField(max_length=254)
@@ -91,7 +90,7 @@ class RegisterSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Model
         return attrs
 
 
-class PasswordChangeSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Serializer):
+class PasswordChangeSerializer(StrictFieldsMixin, serializers.Serializer):
     """Input of a password change: the current password and the new one."""
 
     current_password = serializers.CharField(write_only=True, style={"input_type": "password"})
@@ -107,7 +106,7 @@ class PasswordChangeSerializer(StorableTextMixin, StrictFieldsMixin, serializers
         return value
 
 
-class UserSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A user as staff see it: they may (de)activate the account and set its roles."""
 
     roles = serializers.SlugRelatedField(
@@ -141,13 +140,13 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
 
 
-class TokenObtainPairSerializer(StorableTextMixin, StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+class TokenObtainPairSerializer(StrictFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
     """Input of a login: the account's email (any letter case) and password."""
 
     token_class = UserRefreshToken
 
 
-class RefreshTokenSerializer(StorableTextMixin, StrictFieldsMixin, serializers.Serializer):
+class RefreshTokenSerializer(StrictFieldsMixin, serializers.Serializer):
     """Input of refresh and logout: a refresh token that is still valid, and the user it is for."""
 
     refresh = serializers.CharField(write_only=True)
@@ -157,7 +156,7 @@ class RefreshTokenSerializer(StorableTextMixin, StrictFieldsMixin, serializers.S
         return {"token": token, "user": user_for_token(token)}
 
 
-class TokenVerifySerializer(StorableTextMixin, StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
+class TokenVerifySerializer(StrictFieldsMixin, jwt_serializers.TokenVerifySerializer):
     """A token is valid while its signature, expiry, user and version all hold."""
 
     def validate(self, attrs):

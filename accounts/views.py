@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status
 from rest_framework.permissions import AllowAny
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from bookstore.api.conditional import PrivateResponseMixin
 from bookstore.api.viewsets import VersionedViewSet
 
 from .filters import UserFilter
@@ -39,17 +39,6 @@ from .throttling import PASSWORD_CHECK_THROTTLES, AddressThrottle, LoginAccountT
 
 def token_pair(refresh):
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
-
-
-class PrivateResponseMixin:
-    """For answers about one user or carrying their tokens (errors included): no cache may store
-    them, and any cache in the way must key them on the credentials as well as the media type."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-        return response
 
 
 @extend_schema(responses={201: ProfileSerializer})

@@ -5,13 +5,11 @@ from django.views.generic import RedirectView
 
 from accounts.throttling import throttle_login_posts
 from bookstore.api.views import api_not_found
-from catalog.admin import StorableAutocompleteJsonView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
     # The login forms share the login throttles of POST /api/v1/auth/token/ (per address, per account).
     path("admin/login/", throttle_login_posts(admin.site.login)),
-    path("admin/autocomplete/", admin.site.admin_view(StorableAutocompleteJsonView.as_view(admin_site=admin.site))),
     path("admin/", admin.site.urls),
     path("api-auth/login/", throttle_login_posts(LoginView.as_view(template_name="rest_framework/login.html"))),
     path("api-auth/", include("rest_framework.urls")),

@@ -1,20 +1,8 @@
 from django.contrib import admin
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.text import smart_split
 
 from .isbn import isbn_search_term
 from .models import Author, Book, BookAuthor, Genre, Publisher
-from .text import unstorable_text_error
-
-
-class StorableAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete (the book form's author and publisher pickers, among others): a term
-    that no stored text can contain (a NUL character) finds nothing instead of failing the query."""
-
-    def get_queryset(self):
-        if unstorable_text_error(self.term):
-            return self.model_admin.get_queryset(self.request).none()
-        return super().get_queryset()
 
 
 class BookAuthorInline(admin.TabularInline):

@@ -14,7 +14,6 @@ from bookstore.api.serializers import StrictFieldsMixin
 from .isbn import normalize_isbn
 from .models import Author, Book, BookAuthor, Genre, Publisher
 from .services import author_create, book_create, book_update, genre_create, genre_update, publisher_create
-from .text import StorableTextMixin
 
 
 class ISBNField(serializers.CharField):
@@ -27,7 +26,7 @@ class ISBNField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class SluggedSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+class SluggedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The slug is optional on create: without one, the create service makes a unique one from the
     name (or title)."""
 
@@ -126,7 +125,7 @@ class FormCheckboxField(serializers.BooleanField):
         super().__init__(**kwargs)
 
 
-class BookCreditSerializer(StorableTextMixin, StrictFieldsMixin, serializers.ModelSerializer):
+class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """One entry of a book's byline: the author's id and their role."""
 
     id = serializers.PrimaryKeyRelatedField(source="author", queryset=Author.objects.all())

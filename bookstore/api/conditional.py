@@ -1,8 +1,10 @@
-"""Entity tags for conditional requests: `ETag` on reads, `If-Match` guarding writes."""
+"""HTTP caching: entity tags for conditional requests (`ETag` on reads, `If-Match` guarding writes), and
+the headers that keep one user's answers out of shared caches."""
 
 import hashlib
 import json
 
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
@@ -31,3 +33,14 @@ def check_if_match(request, current_etag: str) -> None:
         raise ParseError("If-Match must hold an ETag from an earlier answer, or *.")
     if "*" not in wanted and current_etag not in wanted:
         raise PreconditionFailed()
+
+
+class PrivateResponseMixin:
+    """For views whose answers are about one user or carry their tokens (errors included): no cache may
+    store them, and any cache in the way must key them on the credentials as well as the media type."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        return response

@@ -1,43 +1,52 @@
-"""Middleware for the API paths."""
+"""Middleware of the request pipeline (docs/architecture.md)."""
 
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 
 from .envelope import error_response
 
 
-class ApiRequestGuardMiddleware:
-    """Refuse, in the envelope, API requests that no view should ever see.
+class RequestGuardMiddleware:
+    """Refuse requests that no view should ever see: in the envelope under /api/, as plain text elsewhere
+    (the admin, the login forms).
 
     - Bodies above DATA_UPLOAD_MAX_MEMORY_SIZE get 413 before anything reads them: Django enforces
       the limit only when `request.body` is read, and DRF's JSON parser reads the stream directly.
     - A body sent with `Transfer-Encoding` and no `Content-Length` gets 411: Django reads a body only as
       far as its Content-Length, so a chunked body would be silently taken as empty.
     - A query string with a NUL character gets 400: PostgreSQL text cannot hold one, and no
-      parameter of the API needs one.
+      parameter needs one.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is None:
+            return self.get_response(request)
+        status, code, message = refusal
         if request.path.startswith("/api/"):
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if limit is not None and length > limit:
-                return error_response(413, "payload_too_large", f"The request body is larger than {limit} bytes.")
-            if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get("CONTENT_LENGTH"):
-                return error_response(
-                    411, "length_required", "Send the body with a Content-Length header; chunked bodies are not read."
-                )
-            if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-                return error_response(400, "parse_error", "Query parameters cannot contain NUL characters.")
-        return self.get_response(request)
+            return error_response(status, code, message)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    @staticmethod
+    def refusal(request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return 413, "payload_too_large", f"The request body is larger than {limit} bytes."
+        if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get("CONTENT_LENGTH"):
+            return 411, "length_required", "Send the body with a Content-Length header; chunked bodies are not read."
+        if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            return 400, "parse_error", "Query parameters cannot contain NUL characters."
+        return None
 
 
 class ApiConditionalGetMiddleware(ConditionalGetMiddleware):

@@ -1,5 +1,7 @@
 """JSON renderer that wraps every API response in the contract's envelope."""
 
+import json
+
 from rest_framework.renderers import JSONRenderer
 
 from . import envelope
@@ -22,4 +24,8 @@ class EnvelopeJSONRenderer(JSONRenderer):
             body = {"success": False, "data": None, "error": data}
         else:
             body = envelope.failure_for_status(response.status_code, details=data)
-        return super().render(body, accepted_media_type, renderer_context)
+        try:
+            return super().render(body, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            # A lone surrogate (echoed from a client's input) has no UTF-8 form: escape it, and all else.
+            return json.dumps(body, cls=self.encoder_class, separators=(",", ":")).encode()

@@ -1,5 +1,6 @@
 """Serializer behaviour shared by every API version."""
 
+import re
 from collections.abc import Mapping
 
 from django.http import QueryDict
@@ -32,6 +33,25 @@ JSON_TYPES = [
 ]
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_text_error(value) -> str | None:
+    """Why `value` (a string, or a list or object holding strings, keys included) cannot be stored, or None."""
+    if isinstance(value, str):
+        found = UNSTORABLE.search(value)
+        if found is None:
+            return None
+        if found.group() == "\x00":
+            return "Null characters are not allowed."
+        return f"Surrogate characters are not allowed: U+{ord(found.group()):X}."
+    if isinstance(value, Mapping):
+        return next(filter(None, map(unstorable_text_error, [*value.keys(), *value.values()])), None)
+    if isinstance(value, list | tuple):
+        return next(filter(None, map(unstorable_text_error, value)), None)
+    return None
+
+
 def json_type_error(field, value):
     """Why `value` is not of the JSON type documented for `field`, or None when it is (or is null)."""
     if value is None:
@@ -46,8 +66,11 @@ def json_type_error(field, value):
 
 
 class StrictFieldsMixin:
-    """Input is what the schema says, no more and no other types.
+    """Input is what the schema says, no more and no other types, and nothing PostgreSQL cannot store.
 
+    - A string with a NUL character or a lone surrogate, in any field (nested values and key names
+      included), is refused naming the field, before any field runs: a field may look its value up in
+      the database (uniqueness, related objects) before its own validators would have refused it.
     - Keys the serializer does not know are refused instead of silently dropped: a client that sends
       `is_staff` or a misspelt field learns at once that it had no effect. Read-only fields are known,
       so a representation that is sent back unchanged is accepted (and its read-only values ignored).
@@ -59,6 +82,7 @@ class StrictFieldsMixin:
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
+            self._refuse_unstorable_text(data)
             is_form = isinstance(data, QueryDict)
             unknown = set(data) - set(self.fields) - (self.form_only_keys if is_form else set())
             if unknown:
@@ -68,3 +92,14 @@ class StrictFieldsMixin:
                 if errors:
                     raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+    def _refuse_unstorable_text(self, data):
+        errors = {}
+        if any(map(unstorable_text_error, data)):
+            errors["non_field_errors"] = [f"Field names: {next(filter(None, map(unstorable_text_error, data)))}"]
+        for name, field in self.fields.items():
+            message = None if field.read_only else unstorable_text_error(field.get_value(data))
+            if message:
+                errors[name] = [message]
+        if errors:
+            raise serializers.ValidationError(errors)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.utils.cache import patch_vary_headers
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -39,7 +40,7 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
     - `write_serializer_class`, when set, validates input while `serializer_class` renders every
       answer (a version whose representation differs from what clients send).
     - 201 answers carry the new object's URL in `Location`.
-    - Answers carry an `ETag` (ApiConditionalGetMiddleware then answers `If-None-Match` with 304);
+    - JSON answers carry an `ETag` (ApiConditionalGetMiddleware then answers `If-None-Match` with 304);
       `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
     """
 
@@ -99,7 +100,16 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        # Writes answer the new ETag too, so a client can chain conditional writes without a read.
-        if response.status_code in (200, 201) and response.data is not None:
+        # What a caller may see depends on who they are (inactive books), so caches key on credentials.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        # The ETag tags the JSON representation, writes included, so a client can chain conditional
+        # writes without a read. The browsable API's HTML page (navbar, forms) differs by caller and is
+        # tagged by its own content instead (ConditionalGetMiddleware).
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            response.status_code in (200, 201)
+            and response.data is not None
+            and getattr(renderer, "format", "") == "json"
+        ):
             response["ETag"] = etag_for(response.data)
         return response

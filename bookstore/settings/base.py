@@ -40,7 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may answer on its own, so that its answers (a 413 too) carry the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
-    "bookstore.api.middleware.ApiRequestGuardMiddleware",
+    "bookstore.api.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Answers If-None-Match with 304 from the ETag the API views set.
