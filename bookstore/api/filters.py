@@ -45,7 +45,7 @@ class IdInFilter(filters.BaseInFilter, IdFilter):
     """A comma-separated list of ids."""
 
 
-@extend_schema_field({"type": "string", "pattern": f"^{AMOUNT.pattern}$", "example": "12.50"})
+@extend_schema_field({"type": "string", "pattern": f"^{AMOUNT.pattern}$"})
 class AmountFilter(filters.NumberFilter):
     """An amount of money: digits with up to two decimals, e.g. 12.50."""
 
