@@ -322,3 +322,25 @@ def test_docs_page_assets_are_served_by_the_platform(client, version, docs_page)
     # collectstatic (and whitenoise in production) serve from.
     missing = [asset for asset in sorted(assets) if finders.find(asset.removeprefix(settings.STATIC_URL)) is None]
     assert missing == []
+
+
+def test_the_schema_is_built_once_per_process_and_version(client, monkeypatch):
+    """Building the schema walks every view; a process does it once per version and format, not per request."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from bookstore.api.docs import CachedSchemaView
+
+    monkeypatch.setattr(CachedSchemaView, "rendered", {})
+    builds = []
+    get_schema = SchemaGenerator.get_schema
+    monkeypatch.setattr(
+        SchemaGenerator,
+        "get_schema",
+        lambda self, *args, **kwargs: builds.append(1) or get_schema(self, *args, **kwargs),
+    )
+
+    answers = [client.get(reverse(f"{version}:schema"), {"format": "json"}) for version in ("v1", "v2", "v1", "v2")]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
+    assert answers[0].content == answers[2].content != answers[1].content == answers[3].content
+    assert len(builds) == 2
