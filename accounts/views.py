@@ -126,15 +126,14 @@ class MeView(PrivateResponseMixin, generics.RetrieveUpdateAPIView):
 
     serializer_class = ProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
+    throttle_classes = PASSWORD_CHECK_THROTTLES  # only for a PATCH that checks the password
 
     def get_object(self):
         return self.request.user
 
     def get_throttles(self):
         data = self.request.data if self.request.method == "PATCH" else None
-        if hasattr(data, "get") and "current_password" in data:
-            return [throttle() for throttle in PASSWORD_CHECK_THROTTLES]
-        return super().get_throttles()
+        return super().get_throttles() if hasattr(data, "get") and "current_password" in data else []
 
 
 @extend_schema(responses={200: TokenPairSerializer})

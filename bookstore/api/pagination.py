@@ -16,14 +16,15 @@ MAX_OFFSET = 2**63 - 1
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
 
 
-def query_int(request, name, *, default, minimum, maximum):
-    """A whole-number query parameter: `default` when absent, capped at `maximum` when above it, and a
-    400 naming the parameter when it is not a whole number or is below `minimum`."""
+def query_int(request, name, *, default, minimum, maximum, cap=False):
+    """A whole-number query parameter: `default` when absent or empty; a 400 naming the parameter when it
+    is not a whole number from `minimum` to `maximum` (or, with `cap`, the maximum when above it)."""
     text = request.query_params.get(name)
-    if text is None:
+    if not text:
         return default
-    if not WHOLE_NUMBER.fullmatch(text) or int(text) < minimum:
-        raise ValidationError({name: [f"A whole number from {minimum} is required."]})
+    if not WHOLE_NUMBER.fullmatch(text) or int(text) < minimum or (int(text) > maximum and not cap):
+        bound = f"(above {maximum} counts as {maximum})" if cap else f"to {maximum}"
+        raise ValidationError({name: [f"A whole number from {minimum} {bound} is required."]})
     return min(int(text), maximum)
 
 
@@ -38,7 +39,9 @@ class OffsetPagination(pagination.LimitOffsetPagination):
     max_limit = MAX_PAGE_SIZE
 
     def get_limit(self, request):
-        return query_int(request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit)
+        return query_int(
+            request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit, cap=True
+        )
 
     def get_offset(self, request):
         return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=MAX_OFFSET)
@@ -115,7 +118,12 @@ class KeysetPagination(pagination.BasePagination):
 
     def get_page_size(self, request):
         return query_int(
-            request, self.page_size_query_param, default=api_settings.PAGE_SIZE, minimum=1, maximum=self.max_page_size
+            request,
+            self.page_size_query_param,
+            default=api_settings.PAGE_SIZE,
+            minimum=1,
+            maximum=self.max_page_size,
+            cap=True,
         )
 
     def get_ordering(self, request, queryset, view):
@@ -148,7 +156,7 @@ class KeysetPagination(pagination.BasePagination):
         """The position and direction a cursor holds. Cursors are signed: one the server did not issue
         is refused before anything in it is read, and a signed one is still checked field by field."""
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:
             return None, False
         try:
             payload = self.signer.unsign_object(encoded)

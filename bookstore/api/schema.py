@@ -87,6 +87,17 @@ def add_error_component(result, generator, request, public):
     return result
 
 
+def allow_empty_query_values(result, generator, request, public):
+    """Postprocessing hook: an optional query parameter sent empty (`?isbn=`, as HTML forms send every
+    field) counts as not sent, in every filter and in pagination; the schema says so."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
 def success_envelope(data_schema):
     return {
         "type": "object",
@@ -118,6 +129,7 @@ class EnvelopeAutoSchema(AutoSchema):
                 if field.get("readOnly"):
                     sent_back[name] = {key: value for key, value in field.items() if key != "readOnly"}
                     sent_back[name]["description"] = "Read-only: when sent back, it is ignored."
+                    sent_back[name]["nullable"] = True
         schema = super()._postprocess_serializer_schema(schema, serializer, direction)
         if strict:
             schema.setdefault("properties", {}).update(sent_back)
@@ -169,10 +181,10 @@ class EnvelopeAutoSchema(AutoSchema):
         if method in ("POST", "PUT", "PATCH", "DELETE") and hasattr(view, "get_queryset"):
             codes.add("409")
         if method in ("PUT", "PATCH", "DELETE") and isinstance(view, ResourceViewSet):
-            codes.add("412")
+            codes.update({"400", "412"})  # a malformed If-Match, one that no longer matches
         if writes:
             codes.update({"413", "415"})
-        if view.get_throttles():
+        if view.get_throttles() or (writes and view.throttle_classes):
             codes.add("429")
         return sorted(codes)
 

@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookstore.api.schema.add_error_component",
+        "bookstore.api.schema.allow_empty_query_values",
     ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SWAGGER_UI_DIST": "SIDECAR",
