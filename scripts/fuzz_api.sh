@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Schema-driven fuzzing: schemathesis runs every operation of v1 and v2 as anonymous, customer and
-# catalog manager against a live gunicorn, and fails on any server error, any response that breaks
-# its schema (body, status code, headers) and any wrong content type.
+# Schema-driven fuzzing: schemathesis runs every operation of v1 and v2 as anonymous, customer, catalog manager
+# and superuser against a live gunicorn, with every check (server errors; status codes, bodies, headers and
+# content types against the schema; schema-valid requests accepted and schema-violating ones refused) and every
+# phase (examples, coverage, fuzzing, stateful). schemathesis.toml says which answers count as acceptance or
+# refusal, and why. Any failure fails the script.
 #
-#   bash scripts/fuzz_api.sh            # needs .venv with requirements-dev.txt
-#   FUZZ_EXAMPLES=50 bash scripts/fuzz_api.sh
+#   bash scripts/fuzz_api.sh                                  # needs .venv with requirements-dev.txt
+#   FUZZ_EXAMPLES=50 FUZZ_SEEDS="20261124 7 99" bash scripts/fuzz_api.sh   # deeper: more examples, more seeds
 #
-# It uses DATABASE_URL if set (CI points it at PostgreSQL), else a throwaway SQLite file.
+# The first seed runs the whole matrix; each further seed runs the fuzzing and stateful phases (the only
+# random ones) as catalog manager and superuser. It uses DATABASE_URL if set (CI points it at PostgreSQL),
+# else a throwaway SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
 port=${FUZZ_PORT:-8765}
-examples=${FUZZ_EXAMPLES:-25}
+examples=${FUZZ_EXAMPLES:-5}
+read -r -a seeds <<<"${FUZZ_SEEDS:-20261124 20261201}"
 workdir=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=bookstore.settings.test
 export DJANGO_JWT_ACCESS_MINUTES=240
+# The fuzzer sends thousands of requests from one address: the auth throttles would answer most with 429.
+export DJANGO_THROTTLE_LOGIN=100000/minute DJANGO_THROTTLE_LOGIN_ACCOUNT=100000/minute
+export DJANGO_THROTTLE_REGISTER=100000/minute DJANGO_THROTTLE_REFRESH=100000/minute
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$workdir/fuzz.sqlite3}
 
 $py manage.py migrate --noinput -v 0
@@ -27,9 +35,12 @@ for email, group in [('fuzz-customer@example.com', 'customers'), ('fuzz-manager@
     user.set_password('fuzz-password-123')
     user.save()
     user.groups.add(Group.objects.get(name=group))
+if not User.objects.filter(email='fuzz-superuser@example.com').exists():
+    User.objects.create_superuser(email='fuzz-superuser@example.com', password='fuzz-password-123')
 "
 
-.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning &
+.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
+    --control-socket "$workdir/gunicorn.ctl" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/schema/" -o /dev/null && break; sleep 0.2; done
@@ -39,27 +50,38 @@ token() {
         -d "{\"email\": \"$1\", \"password\": \"fuzz-password-123\"}" |
         $py -c 'import json, sys; print(json.load(sys.stdin)["data"]["access"])'
 }
-customer=$(token fuzz-customer@example.com)
-manager=$(token fuzz-manager@example.com)
+declare -A tokens=(
+    [customer]=$(token fuzz-customer@example.com)
+    [manager]=$(token fuzz-manager@example.com)
+    [superuser]=$(token fuzz-superuser@example.com)
+)
 
 status=0
 summary=()
+fuzz() {  # fuzz VERSION ROLE SEED PHASES
+    local version=$1 role=$2 seed=$3 phases=$4 args=()
+    if [ "$role" != anonymous ]; then
+        # logout-all would revoke the token the rest of the run uses.
+        args=(-H "Authorization: Bearer ${tokens[$role]}" --exclude-path-regex 'logout-all')
+    fi
+    local log="$workdir/$version-$role-$seed.log"
+    echo "==> schemathesis $version as $role, seed $seed, phases $phases"
+    if ! .venv/bin/schemathesis run "http://127.0.0.1:$port/api/$version/schema/" \
+        --checks all --phases "$phases" --max-examples "$examples" --seed "$seed" \
+        --no-color --generation-database none "${args[@]}" 2>&1 | tee "$log"; then
+        status=1
+    fi
+    summary+=("$version $role seed $seed: $( (grep -E '[0-9]+ generated' "$log" || echo 'no summary line') | tail -n 1 | sed 's/^ *//')")
+}
+
 for version in v1 v2; do
-    for role in anonymous customer manager; do
-        args=()
-        case $role in
-            customer) args=(-H "Authorization: Bearer $customer" --exclude-path-regex 'logout-all') ;;
-            manager) args=(-H "Authorization: Bearer $manager" --exclude-path-regex 'logout-all') ;;
-        esac
-        log="$workdir/$version-$role.log"
-        echo "==> schemathesis $version as $role"
-        if ! .venv/bin/schemathesis run "http://127.0.0.1:$port/api/$version/schema/" \
-            --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
-            --max-examples "$examples" --seed 20261124 --no-color --generation-database none \
-            "${args[@]}" 2>&1 | tee "$log"; then
-            status=1
-        fi
-        summary+=("$version $role: $( (grep -E '[0-9]+ generated' "$log" || echo 'no summary line') | tail -n 1 | sed 's/^ *//')")
+    for role in anonymous customer manager superuser; do
+        fuzz "$version" "$role" "${seeds[0]}" examples,coverage,fuzzing,stateful
+    done
+    for seed in "${seeds[@]:1}"; do
+        for role in manager superuser; do
+            fuzz "$version" "$role" "$seed" fuzzing,stateful
+        done
     done
 done
 echo

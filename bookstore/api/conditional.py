@@ -25,9 +25,9 @@ def etag_for(data) -> str:
 
 def check_if_match(request, current_etag: str) -> None:
     """Raise 412 when the request carries an If-Match that the current representation fails."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return  # an empty header is no precondition, as an empty query parameter is no filter
     wanted = parse_etags(header)
     if not wanted:
         raise ParseError("If-Match must hold an ETag from an earlier answer, or *.")

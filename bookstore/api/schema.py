@@ -61,8 +61,8 @@ ERROR_ENVELOPE_COMPONENT = {
     },
 }
 
-# `*`, or a comma-separated list of entity tags (RFC 9110): anything else is a 400.
-ETAGS = {"type": "string", "pattern": r'^(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)$'}
+# `*`, or a comma-separated list of entity tags (RFC 9110), or empty (no precondition): anything else is a 400.
+ETAGS = {"type": "string", "pattern": r'^(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)?$'}
 
 # Headers of a resource's conditional requests and Location, and every operation's Retry-After:
 # (methods of a ResourceViewSet, or None for every operation; name; type; answered with; meaning).
