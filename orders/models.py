@@ -60,7 +60,7 @@ class OrderQuerySet(models.QuerySet):
 
     def with_relations(self):
         """Everything an order's representation shows, in a fixed number of queries."""
-        return self.select_related("user").prefetch_related("lines", "history__by")
+        return self.prefetch_related("lines", "history")
 
 
 class Order(models.Model):
@@ -154,7 +154,8 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    body = models.JSONField(null=True)
+    # The answer's JSON as text: jsonb would reorder its keys, and a replay must be the same body.
+    body = models.TextField(blank=True)
     location = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

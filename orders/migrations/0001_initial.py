@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=255)),
                 ('fingerprint', models.CharField(max_length=64)),
                 ('status_code', models.PositiveSmallIntegerField(null=True)),
-                ('body', models.JSONField(null=True)),
+                ('body', models.TextField(blank=True)),
                 ('location', models.CharField(blank=True, max_length=500)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
