@@ -50,6 +50,7 @@ class CartViewSet(VersionedViewSet):
 class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, VersionedViewSet):
     """The lines of the signed-in user's cart; another user's line is a 404."""
 
+    queryset = CartItem.objects.none()  # the model, for the schema; get_queryset scopes every request
     serializer_class = ByVersion(CartItemSerializer, v2=CartItemV2Serializer)
     filter_backends = []
 
@@ -95,6 +96,7 @@ class OrderViewSet(ResourceViewSet):
     """Orders: your own, newest first (order managers see all, and filter by status and customer). Checkout
     needs an `Idempotency-Key`; state changes are POST actions."""
 
+    queryset = Order.objects.none()  # the model, for the schema; get_queryset scopes every request
     serializer_class = ByVersion(OrderSerializer, v2=OrderV2Serializer)
     write_serializer_class = OrderCreateSerializer
     http_method_names = ["get", "post", "head", "options"]
