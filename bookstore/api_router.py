@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("bookstore.api.docs")),
     path("", include("accounts.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
     path("", include(router.urls)),
 ]
