@@ -8,6 +8,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from accounts.views import UserViewSet
 from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherViewSet
+from orders.views import OrderViewSet
 
 
 class PublicAPIRootView(APIRootView):
@@ -23,9 +24,12 @@ router.register("authors", AuthorViewSet, basename="author")
 router.register("publishers", PublisherViewSet, basename="publisher")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("users", UserViewSet, basename="user")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
     path("", include("bookstore.api.docs")),
     path("", include("accounts.urls")),
+    path("", include("orders.urls")),
+    path("", include("payments.urls")),
     path("", include(router.urls)),
 ]

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts.throttling import throttle_login_posts
 from bookstore.api.views import api_not_found
+from payments.views import PaymentWebhookView, fake_payment_page
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
@@ -16,6 +17,9 @@ urlpatterns = [
     # Both versions serve the same URLs; the namespace is the version (DRF's NamespaceVersioning).
     path("api/v1/", include(("bookstore.api_router", "v1"))),
     path("api/v2/", include(("bookstore.api_router", "v2"))),
+    # The payment provider's signed events, not versioned; and the fake provider's Pay/Decline page.
+    path("api/webhooks/payments/", PaymentWebhookView.as_view(), name="payment-webhook"),
+    path("payments/fake/<uuid:payment_id>/", fake_payment_page, name="fake-payment-page"),
     # Last: any other path under /api/ (an unknown version included) is a 404 in the envelope.
     re_path(r"^api/", api_not_found),
 ]

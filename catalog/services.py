@@ -1,7 +1,13 @@
 """Writes to the catalog that span several models, or that must hold under concurrent writers."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bookstore.api.errors import Conflict
 
 from .models import Author, Book, BookAuthor, Genre, Publisher
 from .slugs import create_with_unique_slug
@@ -103,3 +109,40 @@ def _ancestor_ids(pk: int) -> list[int]:
         chain.append(pk)
         pk = Genre.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
     return chain
+
+
+class InsufficientStock(Conflict):
+    """Some books are inactive or short of stock; `details.lines` lists every such line."""
+
+    code = "insufficient_stock"
+    message = "Some books are not available in the quantities requested."
+
+
+@transaction.atomic
+def stock_reserve(*, lines: Mapping[int, int]) -> dict[int, Book]:
+    """Take `lines` ({book id: quantity}) out of stock, all or nothing. The books are locked in id order (two
+    checkouts of the same books queue instead of deadlocking), every line is checked before anything is
+    written, and one error lists every short line. Answers the books as locked, stock already decremented."""
+    books = {book.pk: book for book in Book.objects.select_for_update().filter(pk__in=lines).order_by("id")}
+    short = []
+    for book_id, requested in sorted(lines.items()):
+        book = books.get(book_id)
+        available = book.stock if book is not None and book.is_active else 0
+        if requested > available:
+            short.append({"book": book_id, "requested": requested, "available": available})
+    if short:
+        raise InsufficientStock(details={"lines": short})
+    now = timezone.now()
+    for book_id, quantity in lines.items():
+        books[book_id].stock -= quantity
+        books[book_id].updated_at = now
+    Book.objects.bulk_update(books.values(), ["stock", "updated_at"])
+    return books
+
+
+@transaction.atomic
+def stock_release(*, lines: Mapping[int, int]) -> None:
+    """Put `lines` ({book id: quantity}) back in stock (a cancelled order), locking the books in id order."""
+    locked = Book.objects.select_for_update().filter(pk__in=lines).order_by("id").values_list("pk", flat=True)
+    for book_id in list(locked):
+        Book.objects.filter(pk=book_id).update(stock=F("stock") + lines[book_id], updated_at=timezone.now())

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import CATALOG_MANAGERS, CUSTOMERS
+from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
 from catalog.isbn import isbn13_check_digit
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
 
@@ -47,6 +47,17 @@ class CatalogManagerFactory(UserFactory):
     def role(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
+
+
+class OrderManagerFactory(UserFactory):
+    """An order manager: staff, in the `order_managers` group."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=ORDER_MANAGERS))
 
 
 class SuperuserFactory(UserFactory):

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "catalog",
+    "orders",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,11 @@ SIMPLE_JWT = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # Several resources have a `status`: each choice set gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
+    },
     "TITLE": "Bookstore platform API",
     "DESCRIPTION": (
         "Catalog and accounts of the bookstore platform. Every JSON body is an envelope "
@@ -253,3 +260,14 @@ PERMISSIONS_POLICY = {
     feature: []
     for feature in ["camera", "microphone", "geolocation", "payment", "usb", "fullscreen", "interest-cohort"]
 }
+
+# Orders: an unpaid order is cancelled (stock restored) by `manage.py expire_orders` after this many minutes;
+# checkout's Idempotency-Key answers are kept at least this many hours.
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
+# Payments: the provider (`fake` is built in: offline, deterministic, a Pay/Decline page on the platform), and the
+# secret the provider's webhook events are signed with (Bookstore-Signature).
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="fake")
+PAYMENT_FAKE_PROVIDER_ALLOWED = env.bool("PAYMENT_FAKE_PROVIDER_ALLOWED", default=True)
+PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="local-payment-webhook-secret")

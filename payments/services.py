@@ -1,0 +1,93 @@
+"""Starting payments and processing the provider's events. Order state changes go through orders' services."""
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from asgiref.sync import async_to_sync
+from django.db import IntegrityError, transaction
+
+from bookstore.api.errors import Conflict, InvalidRequest
+from orders.models import Order
+from orders.services import order_payment_update
+
+from .models import Payment, WebhookEvent
+from .providers import get_provider
+from .signatures import verify
+
+
+class OrderNotPayable(Conflict):
+    code = "order_not_payable"
+    message = "Only an order pending payment can be paid."
+
+
+class AmountMismatch(InvalidRequest):
+    code = "amount_mismatch"
+    message = "The event's amount or currency differs from the payment's."
+
+
+class InvalidEvent(InvalidRequest):
+    code = "invalid_event"
+    message = "The event is not one this platform understands."
+
+
+@transaction.atomic
+def payment_start(*, order: Order, base_url: str) -> tuple[Payment, bool]:
+    """Start paying an order with the configured provider, or answer the payment already pending (the order row
+    is locked, so two starts at once make one payment). Answers the payment and whether it is new."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.PENDING_PAYMENT:
+        raise OrderNotPayable(details={"status": order.status})
+    pending = order.payments.filter(status=Payment.Status.PENDING).first()
+    if pending is not None:
+        return pending, False
+    provider = get_provider()
+    payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total, currency=order.currency)
+    started = async_to_sync(provider.start)(
+        payment_id=str(payment.pk), amount=payment.amount, currency=payment.currency, base_url=base_url
+    )
+    payment.reference, payment.redirect_url = started.reference, started.redirect_url
+    payment.save(update_fields=["reference", "redirect_url"])
+    order_payment_update(order=order, payment_status=Order.PaymentStatus.PENDING)
+    return payment, True
+
+
+EVENT_STATUS = {"payment.succeeded": Payment.Status.SUCCEEDED, "payment.failed": Payment.Status.FAILED}
+
+
+def _parse(body: bytes) -> dict:
+    try:
+        event = json.loads(body)
+        data = event["data"]
+        return {
+            "id": str(event["id"]),
+            "status": EVENT_STATUS[event["type"]],
+            "type": event["type"],
+            "payment": str(data["payment"]),
+            "amount": Decimal(str(data["amount"])),
+            "currency": str(data["currency"]),
+        }
+    except (ValueError, KeyError, TypeError, InvalidOperation) as exc:
+        raise InvalidEvent() from exc
+
+
+@transaction.atomic
+def webhook_process(*, body: bytes, signature: str | None) -> bool:
+    """Apply a signed provider event once. Answers False for an event already processed (nothing changes
+    twice). A refused event (signature, amount) changes nothing. A success for an order that was cancelled
+    meanwhile is recorded, and the order is marked as needing a refund."""
+    verify(body, signature)
+    event = _parse(body)
+    payment = Payment.objects.select_for_update().filter(pk=event["payment"]).first()
+    if payment is None:
+        raise InvalidEvent(details={"payment": event["payment"]})
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(event_id=event["id"], type=event["type"], payment=payment)
+    except IntegrityError:
+        return False
+    if (event["amount"], event["currency"]) != (payment.amount, payment.currency):
+        raise AmountMismatch(details={"amount": f"{payment.amount:.2f}", "currency": payment.currency})
+    payment.status = event["status"]
+    payment.save(update_fields=["status", "updated_at"])
+    order_payment_update(order=payment.order, payment_status=event["status"])
+    return True
