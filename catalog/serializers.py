@@ -136,6 +136,13 @@ class BookCreditSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"role": {"default": BookAuthor.Role.AUTHOR}}
         list_serializer_class = BylineSerializer
 
+    def validate(self, attrs):
+        # The byline is replaced whole, so each entry is whole even in a PATCH (where DRF skips the
+        # required check and the default of nested fields).
+        if "author" not in attrs:
+            raise serializers.ValidationError({"id": ["This field is required."]})
+        return {"role": BookAuthor.Role.AUTHOR, **attrs}
+
 
 class BookSerializer(SluggedSerializer):
     """A book. `authors` is the byline in order; `publisher` and `genres` are ids."""

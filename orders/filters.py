@@ -2,12 +2,16 @@
 
 from django_filters import rest_framework as filters
 
+from bookstore.api.filters import IdFilter
+
 from .models import Order
 
 
 class OrderFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Order.Status.choices)
-    customer = filters.NumberFilter(field_name="user", help_text="The customer's user id.")
+    """Order list filters."""
+
+    status = filters.ChoiceFilter(choices=Order.Status.choices, label="Orders in this status.")
+    customer = IdFilter(field_name="user_id", label="The customer's user id (order managers see every order).")
 
     class Meta:
         model = Order

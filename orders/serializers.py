@@ -76,6 +76,7 @@ class CartSerializer(serializers.Serializer):
     def get_total(self, items) -> Decimal:
         return f"{cart_total(items):.2f}"
 
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_currency(self, items) -> str | None:
         return items[0].book.currency if items else None
 

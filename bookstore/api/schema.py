@@ -127,9 +127,7 @@ class EnvelopeAutoSchema(AutoSchema):
         if strict:
             for name, field in schema.get("properties", {}).items():
                 if field.get("readOnly"):
-                    sent_back[name] = {key: value for key, value in field.items() if key != "readOnly"}
-                    sent_back[name]["description"] = "Read-only: when sent back, it is ignored."
-                    sent_back[name]["nullable"] = True
+                    sent_back[name] = {"nullable": True, "description": "Read-only: when sent back, it is ignored."}
         schema = super()._postprocess_serializer_schema(schema, serializer, direction)
         if strict:
             schema.setdefault("properties", {}).update(sent_back)

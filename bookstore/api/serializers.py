@@ -73,7 +73,8 @@ class StrictFieldsMixin:
       the database (uniqueness, related objects) before its own validators would have refused it.
     - Keys the serializer does not know are refused instead of silently dropped: a client that sends
       `is_staff` or a misspelt field learns at once that it had no effect. Read-only fields are known,
-      so a representation that is sent back unchanged is accepted (and its read-only values ignored).
+      so a representation that is sent back unchanged is accepted (and its read-only values ignored,
+      whatever they are).
     - In JSON, each value must have the type the schema documents: `"12"` is not an integer and `12`
       is not a string. (HTML form input is all text, and is converted by the fields as usual.)
     """
@@ -88,7 +89,10 @@ class StrictFieldsMixin:
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in sorted(unknown)})
             if not is_form:
-                errors = {name: [error] for name in data if (error := json_type_error(self.fields[name], data[name]))}
+                writable = [name for name in data if not self.fields[name].read_only]
+                errors = {
+                    name: [error] for name in writable if (error := json_type_error(self.fields[name], data[name]))
+                }
                 if errors:
                     raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -191,3 +191,26 @@ def test_a_cursor_the_server_issued_still_works(api_client):
 
     assert signing.Signer(salt="bookstore.api.pagination.KeysetPagination").unsign_object(cursor)["r"] is False
     assert len(data_of(api_client.get(reverse("v2:book-list"), {"limit": 2, "cursor": cursor}))["results"]) == 1
+
+
+def test_a_byline_entry_without_an_id_in_a_patch_is_refused_not_a_crash(catalog_manager_client, book):
+    """Found by the fuzzer: a PATCH skips nested required checks, and the byline's own rules then crashed."""
+    url = reverse("v1:book-detail", args=[book.pk])
+
+    error = error_of(catalog_manager_client.patch(url, {"authors": [{"role": "editor"}]}, format="json"), 400)
+    assert error["details"] == {"authors": {"0": {"id": ["This field is required."]}}}
+    assert [credit.role for credit in book.credits.all()] == ["author", "translator"]
+
+
+def test_a_byline_entry_without_a_role_in_a_patch_is_an_author(catalog_manager_client, book, novelist):
+    url = reverse("v1:book-detail", args=[book.pk])
+
+    data = data_of(catalog_manager_client.patch(url, {"authors": [{"id": novelist.pk}]}, format="json"))
+    assert data["authors"] == [{"id": novelist.pk, "role": "author"}]
+
+
+def test_read_only_values_sent_back_are_ignored_whatever_they_are(catalog_manager_client, book):
+    url = reverse("v1:book-detail", args=[book.pk])
+
+    data = data_of(catalog_manager_client.patch(url, {"stock": 2, "updated_at": "AAA", "id": "x"}, format="json"))
+    assert (data["id"], data["stock"]) == (book.pk, 2)
