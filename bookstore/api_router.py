@@ -13,6 +13,7 @@ from catalog.views import AuthorViewSet, BookViewSet, GenreViewSet, PublisherVie
 class PublicAPIRootView(APIRootView):
     """The bookstore platform's API. Anyone may read the catalog."""
 
+    name = "Bookstore API"
     permission_classes = [AllowAny]
 
 

@@ -31,7 +31,7 @@ def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
 
     log_in(api_login_url(reverse("v1:book-list")), reader)
 
-    expect(page.get_by_role("heading", name="Book List")).to_be_visible()
+    expect(page.get_by_role("heading", name="Books", exact=True)).to_be_visible()
     expect(page.locator(".navbar")).to_contain_text(reader.email)
     expect(page.locator(".response-info")).to_contain_text("HTTP 200 OK")
     expect(page.locator(".response-info")).not_to_contain_text("Wuthering Heights")
@@ -41,11 +41,11 @@ def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
     expect(page.locator(".response-info")).to_contain_text('"title": "Wuthering Heights"')
 
     page.goto(reverse("v1:book-detail", args=[wuthering.pk]))
-    expect(page.get_by_role("heading", name="Book Instance")).to_be_visible()
+    expect(page.get_by_role("heading", name="Book", exact=True)).to_be_visible()
     expect(page.locator(".response-info")).to_contain_text('"isbn": "' + wuthering.isbn + '"')
 
-    page.locator(".breadcrumb").get_by_role("link", name="Book List").click()
-    expect(page.get_by_role("heading", name="Book List")).to_be_visible()
+    page.locator(".breadcrumb").get_by_role("link", name="Books", exact=True).click()
+    expect(page.get_by_role("heading", name="Books", exact=True)).to_be_visible()
 
 
 def test_catalog_manager_creates_a_book_with_the_html_form(page, log_in):
