@@ -1,6 +1,7 @@
 """DRF's browsable API in a browser: log in, page through the books, open one, create one with the HTML form."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Book
 from tests.factories import (
+    PASSWORD,
     AuthorFactory,
     BookFactory,
     CatalogManagerFactory,
@@ -46,6 +48,25 @@ def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
 
     page.locator(".breadcrumb").get_by_role("link", name="Books", exact=True).click()
     expect(page.get_by_role("heading", name="Books", exact=True)).to_be_visible()
+
+
+def test_logging_in_from_a_page_read_anonymously_shows_the_signed_in_page(page):
+    BookFactory(title="The Left Hand of Darkness")
+    manager = CatalogManagerFactory()
+    page.goto(reverse("v1:book-list"))  # read anonymously first: the browser keeps this page and its validators
+    expect(page.locator(".navbar")).to_contain_text("Log in")
+    expect(page.locator("#post-object-form")).to_have_count(0)
+
+    page.locator(".navbar").get_by_role("link", name="Log in").click()
+    page.locator("#id_username").fill(manager.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # Back on the same URL right after the redirect, with no reload: the signed-in page, not the cached one.
+    expect(page).to_have_url(re.compile(re.escape(reverse("v1:book-list")) + "$"))
+    expect(page.locator(".navbar")).to_contain_text(manager.email)
+    expect(page.locator("#post-object-form")).to_have_count(1)
+    expect(page.get_by_role("link", name="HTML form")).to_be_visible()
 
 
 def test_catalog_manager_creates_a_book_with_the_html_form(page, log_in):
