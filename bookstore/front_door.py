@@ -19,7 +19,7 @@ AUTH_ENDPOINTS = [
     ("POST", "token-refresh", "auth_token_refresh_create", "A refresh token for a new pair (works once)."),
     ("POST", "token-verify", "auth_token_verify_create", "Whether a token would be accepted now."),
     ("POST", "logout", "auth_logout_create", "Revoke a refresh token."),
-    ("GET", "me", "users_me_retrieve", "Your profile (send `Authorization: Bearer <access>`)."),
+    ("GET", "me", "users_me_retrieve", "Your profile, with the access token as a Bearer header."),
 ]
 
 
