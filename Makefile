@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint schema fuzz setup clean
+.PHONY: run test lint schema fuzz client setup clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ schema: $(VENV)/.dev
 ## Fuzz every operation of both versions with schemathesis against a live server.
 fuzz: $(VENV)/.dev
 	bash scripts/fuzz_api.sh
+
+## Generate a Python client from each version's schema and run scripts/client_script.py with it (as CI does).
+client: $(VENV)/.dev
+	bash scripts/client_check.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

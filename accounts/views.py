@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -45,6 +45,8 @@ def token_pair(refresh):
 class RegisterView(PrivateResponseMixin, generics.CreateAPIView):
     """Create a customer account; answers the new user's profile."""
 
+    name = "Register"
+
     serializer_class = RegisterSerializer
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -62,6 +64,8 @@ class RegisterView(PrivateResponseMixin, generics.CreateAPIView):
 @extend_schema(responses={200: TokenPairSerializer})
 class TokenObtainPairView(PrivateResponseMixin, jwt_views.TokenObtainPairView):
     """Email and password for an access and a refresh token; throttled per address and per account."""
+
+    name = "Log in (token pair)"
 
     serializer_class = TokenObtainPairSerializer
     throttle_classes = [AddressThrottle, LoginAccountThrottle]
@@ -85,6 +89,8 @@ class RefreshTokenView(PrivateResponseMixin, jwt_views.TokenViewBase):
 class TokenRefreshView(RefreshTokenView):
     """Spend a refresh token for a new pair; a refresh token works once."""
 
+    name = "Refresh the token pair"
+
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth_refresh"
 
@@ -96,6 +102,8 @@ class TokenRefreshView(RefreshTokenView):
 class LogoutView(RefreshTokenView):
     """Revoke the refresh token given (log out this session)."""
 
+    name = "Log out"
+
     def spend(self, token, user):
         refresh_token_revoke(token=token, user=user)
 
@@ -103,6 +111,8 @@ class LogoutView(RefreshTokenView):
 @extend_schema(responses={200: None})
 class TokenVerifyView(PrivateResponseMixin, jwt_views.TokenVerifyView):
     """Whether a token would be accepted now."""
+
+    name = "Verify a token"
 
     serializer_class = TokenVerifySerializer
 
@@ -114,15 +124,20 @@ class TokenVerifyView(PrivateResponseMixin, jwt_views.TokenVerifyView):
 class LogoutAllView(PrivateResponseMixin, APIView):
     """Revoke every token of the signed-in user (log out everywhere)."""
 
+    name = "Log out everywhere"
+
     @extend_schema(request=None, responses={200: None})
     def post(self, request, *args, **kwargs):
         user_revoke_tokens(user=request.user)
         return Response(None)
 
 
+@extend_schema_view(get=extend_schema(summary="Read my profile"), patch=extend_schema(summary="Update my profile"))
 class MeView(PrivateResponseMixin, generics.RetrieveUpdateAPIView):
     """The signed-in user's profile. A new email needs the current password (throttled like a login)
     and revokes every earlier token."""
+
+    name = "My profile"
 
     serializer_class = ProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -139,6 +154,8 @@ class MeView(PrivateResponseMixin, generics.RetrieveUpdateAPIView):
 @extend_schema(responses={200: TokenPairSerializer})
 class PasswordChangeView(PrivateResponseMixin, generics.GenericAPIView):
     """Change the password; every earlier token stops working and a new pair is answered."""
+
+    name = "Change my password"
 
     serializer_class = PasswordChangeSerializer
     throttle_classes = PASSWORD_CHECK_THROTTLES

@@ -4,6 +4,7 @@ resource registered here is served by v1 and v2 alike."""
 
 from django.urls import include, path
 from rest_framework.permissions import AllowAny
+from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from accounts.views import UserViewSet
@@ -14,7 +15,25 @@ from orders.views import OrderViewSet
 class PublicAPIRootView(APIRootView):
     """The bookstore platform's API. Anyone may read the catalog."""
 
+    name = "Bookstore API"
     permission_classes = [AllowAny]
+    # After the resources: where to read about them and how to get a token (the auth links take POST).
+    more_links = {
+        "docs": "swagger-ui",
+        "redoc": "redoc",
+        "schema": "schema",
+        "auth-register": "register",
+        "auth-token": "token-obtain",
+        "auth-token-refresh": "token-refresh",
+        "me": "me",
+    }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        namespace = request.resolver_match.namespace
+        for key, url_name in self.more_links.items():
+            response.data[key] = reverse(f"{namespace}:{url_name}", request=request, format=kwargs.get("format"))
+        return response
 
 
 router = DefaultRouter()

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from accounts.throttling import throttle_login_posts
 from bookstore.api.views import api_not_found
+from bookstore.front_door import front_door
 from payments.views import PaymentWebhookView, fake_payment_page
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    # The front door: each version, its docs and the auth endpoints.
+    path("", front_door, name="front-door"),
     # The login forms share the login throttles of POST /api/v1/auth/token/ (per address, per account).
     path("admin/login/", throttle_login_posts(admin.site.login)),
     path("admin/", admin.site.urls),
@@ -20,6 +21,7 @@ urlpatterns = [
     # The payment provider's signed events, not versioned; and the fake provider's Pay/Decline page.
     path("api/webhooks/payments/", PaymentWebhookView.as_view(), name="payment-webhook"),
     path("payments/fake/<uuid:payment_id>/", fake_payment_page, name="fake-payment-page"),
+    path("api/", front_door, name="api-front-door"),
     # Last: any other path under /api/ (an unknown version included) is a 404 in the envelope.
     re_path(r"^api/", api_not_found),
 ]

@@ -161,6 +161,8 @@ REST_FRAMEWORK = {
         "bookstore.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "bookstore.api.pagination.OffsetPagination",
+    # The browsable API's titles and breadcrumbs in words ("Books", "Book"), not class names.
+    "VIEW_NAME_FUNCTION": "bookstore.api.names.view_name",
     "PAGE_SIZE": 20,
     # Registration and refresh are throttled per client address. Every password check (login, the
     # HTML login forms, password and email change) counts per address (auth_login) and per account
@@ -222,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookstore.api.schema.add_error_component",
         "bookstore.api.schema.allow_empty_query_values",
+        "bookstore.api.schema.order_security_schemes",
     ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SWAGGER_UI_DIST": "SIDECAR",

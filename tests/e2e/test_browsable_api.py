@@ -1,6 +1,7 @@
 """DRF's browsable API in a browser: log in, page through the books, open one, create one with the HTML form."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Book
 from tests.factories import (
+    PASSWORD,
     AuthorFactory,
     BookFactory,
     CatalogManagerFactory,
@@ -31,7 +33,7 @@ def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
 
     log_in(api_login_url(reverse("v1:book-list")), reader)
 
-    expect(page.get_by_role("heading", name="Book List")).to_be_visible()
+    expect(page.get_by_role("heading", name="Books", exact=True)).to_be_visible()
     expect(page.locator(".navbar")).to_contain_text(reader.email)
     expect(page.locator(".response-info")).to_contain_text("HTTP 200 OK")
     expect(page.locator(".response-info")).not_to_contain_text("Wuthering Heights")
@@ -41,11 +43,30 @@ def test_signed_in_user_pages_through_the_books_and_opens_one(page, log_in):
     expect(page.locator(".response-info")).to_contain_text('"title": "Wuthering Heights"')
 
     page.goto(reverse("v1:book-detail", args=[wuthering.pk]))
-    expect(page.get_by_role("heading", name="Book Instance")).to_be_visible()
+    expect(page.get_by_role("heading", name="Book", exact=True)).to_be_visible()
     expect(page.locator(".response-info")).to_contain_text('"isbn": "' + wuthering.isbn + '"')
 
-    page.locator(".breadcrumb").get_by_role("link", name="Book List").click()
-    expect(page.get_by_role("heading", name="Book List")).to_be_visible()
+    page.locator(".breadcrumb").get_by_role("link", name="Books", exact=True).click()
+    expect(page.get_by_role("heading", name="Books", exact=True)).to_be_visible()
+
+
+def test_logging_in_from_a_page_read_anonymously_shows_the_signed_in_page(page):
+    BookFactory(title="The Left Hand of Darkness")
+    manager = CatalogManagerFactory()
+    page.goto(reverse("v1:book-list"))  # read anonymously first: the browser keeps this page and its validators
+    expect(page.locator(".navbar")).to_contain_text("Log in")
+    expect(page.locator("#post-object-form")).to_have_count(0)
+
+    page.locator(".navbar").get_by_role("link", name="Log in").click()
+    page.locator("#id_username").fill(manager.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # Back on the same URL right after the redirect, with no reload: the signed-in page, not the cached one.
+    expect(page).to_have_url(re.compile(re.escape(reverse("v1:book-list")) + "$"))
+    expect(page.locator(".navbar")).to_contain_text(manager.email)
+    expect(page.locator("#post-object-form")).to_have_count(1)
+    expect(page.get_by_role("link", name="HTML form")).to_be_visible()
 
 
 def test_catalog_manager_creates_a_book_with_the_html_form(page, log_in):
