@@ -1,13 +1,16 @@
 """Paying an order: starting a payment, the signed webhook, and the fake provider's page."""
 
+import asyncio
 import json
 import time
 
 import pytest
-from django.test import Client
+from asgiref.sync import sync_to_async
+from django.test import AsyncClient, Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.tokens import UserRefreshToken
 from orders.models import Order
 from orders.services import cart_add_item, order_cancel, order_place
 from payments.models import Payment, WebhookEvent
@@ -162,3 +165,36 @@ def test_production_refuses_the_fake_provider(client, order, settings):
     error_of(client.post(reverse("v1:order-payment", args=[order.pk])), 500, "server_error")
 
     assert not Payment.objects.exists()
+
+
+def test_starting_a_payment_needs_a_signed_in_customer(order):
+    response = APIClient().post(reverse("v1:order-payment", args=[order.pk]))
+
+    error_of(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_concurrent_starts_on_the_event_loop_share_one_payment_while_the_provider_waits(
+    customer, book, address, settings
+):
+    """Served by the async view (ASGI), five starts wait for the provider at once; each answers the one payment.
+    serialized_rollback restores the migrated data (role groups, content types) for the tests that run after."""
+    settings.PAYMENT_FAKE_PROVIDER_DELAY_SECONDS = 0.3
+    order, token = await sync_to_async(_order_and_token)(customer, book, address)
+    url, headers = reverse("v1:order-payment", args=[order.pk]), {"Authorization": f"Bearer {token}"}
+
+    responses = await asyncio.gather(*(AsyncClient().post(url, headers=headers) for _ in range(5)))
+
+    assert sorted(response.status_code for response in responses) == [200, 200, 200, 200, 201], responses[0].content
+    payment = await Payment.objects.aget()
+    assert {response.json()["data"]["id"] for response in responses} == {str(payment.pk)}
+    assert {response.json()["data"]["redirect_url"] for response in responses} == {payment.redirect_url}
+
+
+def _order_and_token(customer, book, address):
+    cart_add_item(user=customer, book=book, quantity=2)
+    order = order_place(user=customer, shipping_address=address)
+    return order, str(UserRefreshToken.for_user(customer).access_token)
