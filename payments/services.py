@@ -82,6 +82,19 @@ def _payment_record(
     return payment, True
 
 
+def payment_refund(*, order: Order) -> Payment | None:
+    """Mark the order's latest succeeded payment refunded, and the order's payment status with it; called by
+    `order_refund` (registered in payments/apps.py), in its transaction. The fake provider moves no money; a real
+    provider's refund call belongs here."""
+    payment = order.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED).first()
+    if payment is None:
+        return None
+    payment.status = Payment.Status.REFUNDED
+    payment.save(update_fields=["status", "updated_at"])
+    order_payment_update(order=order, payment_status=Order.PaymentStatus.REFUNDED)
+    return payment
+
+
 EVENT_STATUS = {"payment.succeeded": Payment.Status.SUCCEEDED, "payment.failed": Payment.Status.FAILED}
 
 

@@ -198,3 +198,27 @@ def _order_and_token(customer, book, address):
     cart_add_item(user=customer, book=book, quantity=2)
     order = order_place(user=customer, shipping_address=address)
     return order, str(UserRefreshToken.for_user(customer).access_token)
+
+
+def test_refunding_a_paid_order_refunds_its_payment(client, payment, order_manager):
+    data_of(deliver(event(payment)))
+    manager = APIClient()
+    manager.force_authenticate(order_manager)
+
+    refunded = data_of(manager.post(reverse("v1:order-refund", args=[payment.order_id])))
+
+    assert (refunded["status"], refunded["payment_status"]) == ("refunded", "refunded")
+    assert data_of(client.get(reverse("v1:order-payment", args=[payment.order_id])))["status"] == "refunded"
+    assert data_of(client.get(reverse("v1:order-detail", args=[payment.order_id])))["payment_status"] == "refunded"
+
+
+def test_a_refund_refused_leaves_the_payment_succeeded(payment, order_manager):
+    data_of(deliver(event(payment)))
+    order_manager_client = APIClient()
+    order_manager_client.force_authenticate(order_manager)
+    data_of(order_manager_client.post(reverse("v1:order-ship", args=[payment.order_id])))
+
+    error_of(order_manager_client.post(reverse("v1:order-refund", args=[payment.order_id])), 409)
+
+    assert Payment.objects.get().status == "succeeded"
+    assert Order.objects.get().payment_status == "succeeded"
