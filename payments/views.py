@@ -29,8 +29,12 @@ class OrderPaymentView(APIView):
 
     serializer_class = PaymentSerializer
 
+    def get_queryset(self):
+        """The orders whose payment the caller may read (the schema also learns from it that a start may be a 409)."""
+        return Order.objects.visible_to(self.request.user)
+
     def order(self, *, own=False) -> Order:
-        orders = Order.objects.filter(user=self.request.user) if own else Order.objects.visible_to(self.request.user)
+        orders = Order.objects.filter(user=self.request.user) if own else self.get_queryset()
         return get_object_or_404(orders, pk=self.kwargs["pk"])
 
     def latest_payment(self) -> dict:
