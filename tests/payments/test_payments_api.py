@@ -6,6 +6,7 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient, Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -183,15 +184,21 @@ async def test_concurrent_starts_on_the_event_loop_share_one_payment_while_the_p
     """Served by the async view (ASGI), five starts wait for the provider at once; each answers the one payment.
     serialized_rollback restores the migrated data (role groups, content types) for the tests that run after."""
     settings.PAYMENT_FAKE_PROVIDER_DELAY_SECONDS = 0.3
-    order, token = await sync_to_async(_order_and_token)(customer, book, address)
-    url, headers = reverse("v1:order-payment", args=[order.pk]), {"Authorization": f"Bearer {token}"}
+    try:
+        order, token = await sync_to_async(_order_and_token)(customer, book, address)
+        url, headers = reverse("v1:order-payment", args=[order.pk]), {"Authorization": f"Bearer {token}"}
 
-    responses = await asyncio.gather(*(AsyncClient().post(url, headers=headers) for _ in range(5)))
+        responses = await asyncio.gather(*(AsyncClient().post(url, headers=headers) for _ in range(5)))
 
-    assert sorted(response.status_code for response in responses) == [200, 200, 200, 200, 201], responses[0].content
-    payment = await Payment.objects.aget()
-    assert {response.json()["data"]["id"] for response in responses} == {str(payment.pk)}
-    assert {response.json()["data"]["redirect_url"] for response in responses} == {payment.redirect_url}
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses == [200, 200, 200, 200, 201], responses[0].content
+        payment = await Payment.objects.aget()
+        assert {response.json()["data"]["id"] for response in responses} == {str(payment.pk)}
+        assert {response.json()["data"]["redirect_url"] for response in responses} == {payment.redirect_url}
+    finally:
+        # The ORM work ran in sync_to_async's thread: close its connections, or the test database cannot be
+        # dropped at the end of the run.
+        await sync_to_async(connections.close_all)()
 
 
 def _order_and_token(customer, book, address):
