@@ -5,6 +5,7 @@ in id order. Every order move locks the order row first, so two moves of one ord
 sees the first's result.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,11 +158,26 @@ def order_deliver(*, order: Order, by) -> Order:
     return _move(order, to=Status.DELIVERED, allowed_from={Status.SHIPPED}, by=by)
 
 
+# Called with the refunded order inside order_refund's transaction. The payments app registers the handler that
+# refunds the order's payment (payments/apps.py): orders never imports payments.
+REFUND_HANDLERS: list[Callable[..., object]] = []
+
+
+def order_refund_handler_register(handler: Callable[..., object]) -> None:
+    """Have `handler(order=...)` run, in the same transaction, whenever an order is refunded."""
+    if handler not in REFUND_HANDLERS:
+        REFUND_HANDLERS.append(handler)
+
+
 @transaction.atomic
 def order_refund(*, order: Order, by) -> Order:
-    """An order manager refunds a paid order (not yet shipped)."""
+    """An order manager refunds a paid order (not yet shipped); the registered handlers refund its payment."""
     _require_manager(by)
-    return _move(order, to=Status.REFUNDED, allowed_from={Status.PAID}, by=by)
+    order = _move(order, to=Status.REFUNDED, allowed_from={Status.PAID}, by=by)
+    for handler in REFUND_HANDLERS:
+        handler(order=order)
+    order.refresh_from_db(fields=["payment_status", "updated_at"])
+    return order
 
 
 @transaction.atomic

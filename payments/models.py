@@ -30,6 +30,11 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["order", "-created_at"], name="payments_payment_order_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(status="pending"), name="payments_payment_one_pending_per_order"
+            )
+        ]
 
     def __str__(self):
         return f"{self.provider} {self.amount} {self.currency} ({self.status})"

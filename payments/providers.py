@@ -4,6 +4,7 @@ A real provider's `start` would call its API with `httpx.AsyncClient`; the fake 
 `redirect_url` is a page on this platform where a person presses "Pay" or "Decline".
 """
 
+import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,6 +32,9 @@ class FakeProvider:
     name = "fake"
 
     async def start(self, *, payment_id: str, amount, currency: str, base_url: str) -> PaymentStart:
+        # A real provider answers over the network; the benchmark (bench/payment_start.py) simulates its wait.
+        if settings.PAYMENT_FAKE_PROVIDER_DELAY_SECONDS:
+            await asyncio.sleep(settings.PAYMENT_FAKE_PROVIDER_DELAY_SECONDS)
         path = reverse("fake-payment-page", args=[payment_id])
         return PaymentStart(reference=f"fake_{payment_id}", redirect_url=f"{base_url.rstrip('/')}{path}")
 

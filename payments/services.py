@@ -1,9 +1,10 @@
 """Starting payments and processing the provider's events. Order state changes go through orders' services."""
 
 import json
+import uuid
 from decimal import Decimal, InvalidOperation
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 
 from bookstore.api.errors import Conflict, InvalidRequest
@@ -11,7 +12,7 @@ from orders.models import Order
 from orders.services import order_payment_update
 
 from .models import Payment, WebhookEvent
-from .providers import get_provider
+from .providers import PaymentProvider, PaymentStart, get_provider
 from .signatures import verify
 
 
@@ -30,25 +31,68 @@ class InvalidEvent(InvalidRequest):
     message = "The event is not one this platform understands."
 
 
-@transaction.atomic
-def payment_start(*, order: Order, base_url: str) -> tuple[Payment, bool]:
-    """Start paying an order with the configured provider, or answer the payment already pending (the order row
-    is locked, so two starts at once make one payment). Answers the payment and whether it is new."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != Order.Status.PENDING_PAYMENT:
-        raise OrderNotPayable(details={"status": order.status})
-    pending = order.payments.filter(status=Payment.Status.PENDING).first()
+async def payment_start(*, order: Order, base_url: str) -> tuple[Payment, bool]:
+    """Start paying an order with the configured provider, or answer the payment already pending. Answers the
+    payment and whether it is new.
+
+    The provider is awaited outside any transaction, so no row stays locked (and no thread waits) while it
+    answers; the payment is then recorded under the order's row lock, where a start that lost a race answers
+    the winner's payment, so an order never has two pending payments."""
+    pending = await sync_to_async(_payment_pending)(order=order)
     if pending is not None:
         return pending, False
     provider = get_provider()
-    payment = Payment.objects.create(order=order, provider=provider.name, amount=order.total, currency=order.currency)
-    started = async_to_sync(provider.start)(
-        payment_id=str(payment.pk), amount=payment.amount, currency=payment.currency, base_url=base_url
+    payment_id = uuid.uuid4()
+    started = await provider.start(
+        payment_id=str(payment_id), amount=order.total, currency=order.currency, base_url=base_url
     )
-    payment.reference, payment.redirect_url = started.reference, started.redirect_url
-    payment.save(update_fields=["reference", "redirect_url"])
+    return await sync_to_async(_payment_record)(order=order, payment_id=payment_id, provider=provider, started=started)
+
+
+def _payable(order: Order) -> None:
+    if order.status != Order.Status.PENDING_PAYMENT:
+        raise OrderNotPayable(details={"status": order.status})
+
+
+def _payment_pending(*, order: Order) -> Payment | None:
+    order = Order.objects.get(pk=order.pk)
+    _payable(order)
+    return order.payments.filter(status=Payment.Status.PENDING).first()
+
+
+@transaction.atomic
+def _payment_record(
+    *, order: Order, payment_id, provider: PaymentProvider, started: PaymentStart
+) -> tuple[Payment, bool]:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _payable(order)
+    pending = order.payments.filter(status=Payment.Status.PENDING).first()
+    if pending is not None:
+        return pending, False
+    payment = Payment.objects.create(
+        id=payment_id,
+        order=order,
+        provider=provider.name,
+        amount=order.total,
+        currency=order.currency,
+        reference=started.reference,
+        redirect_url=started.redirect_url,
+    )
     order_payment_update(order=order, payment_status=Order.PaymentStatus.PENDING)
     return payment, True
+
+
+def payment_refund(*, order: Order) -> Payment | None:
+    """Mark the order's latest succeeded payment refunded, and the order's payment status with it; called by
+    `order_refund` (registered in payments/apps.py), in its transaction. The fake provider moves no money; a real
+    provider's refund call belongs here."""
+    payment = order.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED).first()
+    if payment is None:
+        return None
+    payment.status = Payment.Status.REFUNDED
+    payment.save(update_fields=["status", "updated_at"])
+    order_payment_update(order=order, payment_status=Order.PaymentStatus.REFUNDED)
+    return payment
 
 
 EVENT_STATUS = {"payment.succeeded": Payment.Status.SUCCEEDED, "payment.failed": Payment.Status.FAILED}

@@ -1,10 +1,13 @@
 """The payment of an order (v1 and v2), the provider's webhook, and the fake provider's page.
 
-The views are synchronous for now: DRF has no async views and `adrf` is not installed; the provider interface
-is async and is awaited through `async_to_sync`."""
+The payment and webhook views are async (adrf's APIView: DRF's authentication, permissions, throttles, envelope
+renderer and exception handler, with async handlers), so under ASGI a worker waiting for the provider serves
+other requests meanwhile; the ORM work runs in sync_to_async."""
 
 import json
 
+from adrf.views import APIView
+from asgiref.sync import sync_to_async
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
@@ -12,7 +15,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from orders.models import Order
 
@@ -27,19 +29,27 @@ class OrderPaymentView(APIView):
 
     serializer_class = PaymentSerializer
 
-    def order(self, *, own=False):
-        orders = Order.objects.filter(user=self.request.user) if own else Order.objects.visible_to(self.request.user)
+    def get_queryset(self):
+        """The orders whose payment the caller may read (the schema also learns from it that a start may be a 409)."""
+        return Order.objects.visible_to(self.request.user)
+
+    def order(self, *, own=False) -> Order:
+        orders = Order.objects.filter(user=self.request.user) if own else self.get_queryset()
         return get_object_or_404(orders, pk=self.kwargs["pk"])
 
-    def get(self, request, pk):
+    def latest_payment(self) -> dict:
         payment = self.order().payments.first()
         if payment is None:
             raise Http404
-        return Response(PaymentSerializer(payment).data)
+        return PaymentSerializer(payment).data
+
+    async def get(self, request, pk):
+        return Response(await sync_to_async(self.latest_payment)())
 
     @extend_schema(request=None, responses={200: PaymentSerializer, 201: PaymentSerializer})
-    def post(self, request, pk):
-        payment, created = payment_start(order=self.order(own=True), base_url=request.build_absolute_uri("/"))
+    async def post(self, request, pk):
+        order = await sync_to_async(self.order)(own=True)
+        payment, created = await payment_start(order=order, base_url=request.build_absolute_uri("/"))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(PaymentSerializer(payment).data, status=code)
 
@@ -51,9 +61,9 @@ class PaymentWebhookView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(exclude=True)
-    def post(self, request):
+    async def post(self, request):
         body = request.body  # the raw bytes, as signed: read before anything parses them
-        processed = webhook_process(body=body, signature=request.headers.get(HEADER))
+        processed = await sync_to_async(webhook_process)(body=body, signature=request.headers.get(HEADER))
         return Response({"processed": processed})
 
 

@@ -20,6 +20,8 @@ PRODUCTION_REQUIRED = {
     "DJANGO_JWT_SIGNING_KEY": "production-jwt-signing-key-from-the-environment",
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "postgres://bookstore@db.example.com:5432/bookstore",
+    "PAYMENT_WEBHOOK_SECRET": "production-payment-webhook-secret-from-the-environment",
+    "PAYMENT_FAKE_PROVIDER_ALLOWED": "true",
 }
 PRINT_SETTINGS = """
 import json
@@ -33,17 +35,20 @@ print(json.dumps({
     "DATABASE": {key: settings.DATABASES["default"][key] for key in ("ENGINE", "NAME", "HOST")},
     "THROTTLE_LOGIN": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_login"],
     "CORS_ALLOWED_ORIGINS": settings.CORS_ALLOWED_ORIGINS,
+    "PAYMENT_PROVIDER": settings.PAYMENT_PROVIDER,
+    "PAYMENT_FAKE_PROVIDER_ALLOWED": settings.PAYMENT_FAKE_PROVIDER_ALLOWED,
+    "PAYMENT_WEBHOOK_SECRET": settings.PAYMENT_WEBHOOK_SECRET,
 }))
 """
 
 
 def run_python(args, module, env_file, environ=None):
     """Run this interpreter in the project folder under that settings module and env file, with none of the
-    DJANGO_ variables (nor DATABASE_URL, REDIS_URL) of the environment the tests run in."""
+    DJANGO_ or PAYMENT_ variables (nor DATABASE_URL, REDIS_URL) of the environment the tests run in."""
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in ("DATABASE_URL", "REDIS_URL")
+        if not key.startswith(("DJANGO_", "PAYMENT_")) and key not in ("DATABASE_URL", "REDIS_URL")
     }
     process_env = inherited | {"DJANGO_SETTINGS_MODULE": module, "DJANGO_ENV_FILE": str(env_file)} | (environ or {})
     return subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
@@ -170,3 +175,54 @@ def test_env_example_copied_as_dotenv_serves_locally_on_sqlite(tmp_path):
     assert settings["DATABASE"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings["DEBUG"] is True
     assert {"127.0.0.1", "localhost"} <= set(settings["ALLOWED_HOSTS"])
+
+
+@pytest.mark.parametrize("allowed", [None, "false", "0"])
+def test_production_refuses_the_fake_payment_provider_unless_allowed(load_settings, allowed):
+    environ = {key: value for key, value in PRODUCTION_REQUIRED.items() if key != "PAYMENT_FAKE_PROVIDER_ALLOWED"}
+    if allowed is not None:
+        environ["PAYMENT_FAKE_PROVIDER_ALLOWED"] = allowed
+
+    process = load_settings("bookstore.settings.production", environ=environ, check=False)
+
+    assert process.returncode != 0
+    assert "PAYMENT_FAKE_PROVIDER_ALLOWED=true" in process.stderr
+
+
+def test_production_starts_with_the_fake_provider_allowed_explicitly(load_settings):
+    loaded = load_settings("bookstore.settings.production", environ=PRODUCTION_REQUIRED)
+
+    assert loaded["PAYMENT_PROVIDER"] == "fake"
+    assert loaded["PAYMENT_FAKE_PROVIDER_ALLOWED"] is True
+    assert loaded["PAYMENT_WEBHOOK_SECRET"] == PRODUCTION_REQUIRED["PAYMENT_WEBHOOK_SECRET"]
+
+
+def test_production_with_a_real_provider_needs_no_fake_provider_switch(load_settings):
+    environ = {key: value for key, value in PRODUCTION_REQUIRED.items() if key != "PAYMENT_FAKE_PROVIDER_ALLOWED"}
+
+    loaded = load_settings("bookstore.settings.production", environ=environ | {"PAYMENT_PROVIDER": "acmepay"})
+
+    assert loaded["PAYMENT_PROVIDER"] == "acmepay"
+    assert loaded["PAYMENT_FAKE_PROVIDER_ALLOWED"] is False
+
+
+@pytest.mark.parametrize("secret", [None, "", "local-payment-webhook-secret"])
+@pytest.mark.parametrize("source", ["dotenv", "environ"])
+def test_production_refuses_to_start_without_its_own_webhook_secret(load_settings, secret, source):
+    environ = {key: value for key, value in PRODUCTION_REQUIRED.items() if key != "PAYMENT_WEBHOOK_SECRET"}
+    given = {} if secret is None else {"PAYMENT_WEBHOOK_SECRET": secret}
+    sources = {"environ": environ | given} if source == "environ" else {"environ": environ, "dotenv": given}
+
+    process = load_settings("bookstore.settings.production", check=False, **sources)
+
+    assert process.returncode != 0
+    assert "Set the PAYMENT_WEBHOOK_SECRET environment variable" in process.stderr
+
+
+@pytest.mark.parametrize("module", ["bookstore.settings.local", "bookstore.settings.test"])
+def test_local_and_test_pay_with_the_fake_provider_and_a_local_secret(load_settings, module):
+    loaded = load_settings(module)
+
+    assert loaded["PAYMENT_PROVIDER"] == "fake"
+    assert loaded["PAYMENT_FAKE_PROVIDER_ALLOWED"] is True
+    assert loaded["PAYMENT_WEBHOOK_SECRET"] == "local-payment-webhook-secret"

@@ -273,4 +273,7 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # secret the provider's webhook events are signed with (Bookstore-Signature).
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="fake")
 PAYMENT_FAKE_PROVIDER_ALLOWED = env.bool("PAYMENT_FAKE_PROVIDER_ALLOWED", default=True)
-PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="local-payment-webhook-secret")
+# Seconds the fake provider waits before answering, like a real one over the network (bench/payment_start.py).
+PAYMENT_FAKE_PROVIDER_DELAY_SECONDS = env.float("PAYMENT_FAKE_PROVIDER_DELAY_SECONDS", default=0)
+LOCAL_PAYMENT_WEBHOOK_SECRET = "local-payment-webhook-secret"  # noqa: S105 - local and test only; production refuses it
+PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default=LOCAL_PAYMENT_WEBHOOK_SECRET)

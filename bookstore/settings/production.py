@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, env
+from .base import DATABASES, LOCAL_PAYMENT_WEBHOOK_SECRET, MIDDLEWARE, PAYMENT_PROVIDER, env
 
 # .env applies here too: refuse a DJANGO_DEBUG=true (e.g. a copied .env.example) rather than ignore it.
 if env.bool("DJANGO_DEBUG", default=False):
@@ -42,5 +42,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# The fake payment provider lets anyone mark an order paid: production refuses it unless enabled explicitly.
+# Payments. The webhook secret authenticates the provider's events: base.py's local default is public, so
+# production has none and refuses to start without its own. The fake provider lets anyone mark an order paid:
+# production refuses to start with it unless PAYMENT_FAKE_PROVIDER_ALLOWED=true says so (a demo deployment).
+PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
+if not PAYMENT_WEBHOOK_SECRET or PAYMENT_WEBHOOK_SECRET == LOCAL_PAYMENT_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("Set the PAYMENT_WEBHOOK_SECRET environment variable (the provider's signing secret).")
 PAYMENT_FAKE_PROVIDER_ALLOWED = env.bool("PAYMENT_FAKE_PROVIDER_ALLOWED", default=False)
+if PAYMENT_PROVIDER == "fake" and not PAYMENT_FAKE_PROVIDER_ALLOWED:
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER is the fake provider, which lets anyone mark an order paid: set PAYMENT_PROVIDER to a real"
+        " provider, or PAYMENT_FAKE_PROVIDER_ALLOWED=true for a demo deployment."
+    )

@@ -1,13 +1,17 @@
 """Paying an order: starting a payment, the signed webhook, and the fake provider's page."""
 
+import asyncio
 import json
 import time
 
 import pytest
-from django.test import Client
+from asgiref.sync import sync_to_async
+from django.db import connections
+from django.test import AsyncClient, Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.tokens import UserRefreshToken
 from orders.models import Order
 from orders.services import cart_add_item, order_cancel, order_place
 from payments.models import Payment, WebhookEvent
@@ -162,3 +166,66 @@ def test_production_refuses_the_fake_provider(client, order, settings):
     error_of(client.post(reverse("v1:order-payment", args=[order.pk])), 500, "server_error")
 
     assert not Payment.objects.exists()
+
+
+def test_starting_a_payment_needs_a_signed_in_customer(order):
+    response = APIClient().post(reverse("v1:order-payment", args=[order.pk]))
+
+    error_of(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_concurrent_starts_on_the_event_loop_share_one_payment_while_the_provider_waits(
+    customer, book, address, settings
+):
+    """Served by the async view (ASGI), five starts wait for the provider at once; each answers the one payment.
+    serialized_rollback restores the migrated data (role groups, content types) for the tests that run after."""
+    settings.PAYMENT_FAKE_PROVIDER_DELAY_SECONDS = 0.3
+    try:
+        order, token = await sync_to_async(_order_and_token)(customer, book, address)
+        url, headers = reverse("v1:order-payment", args=[order.pk]), {"Authorization": f"Bearer {token}"}
+
+        responses = await asyncio.gather(*(AsyncClient().post(url, headers=headers) for _ in range(5)))
+
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses == [200, 200, 200, 200, 201], responses[0].content
+        payment = await Payment.objects.aget()
+        assert {response.json()["data"]["id"] for response in responses} == {str(payment.pk)}
+        assert {response.json()["data"]["redirect_url"] for response in responses} == {payment.redirect_url}
+    finally:
+        # The ORM work ran in sync_to_async's thread: close its connections, or the test database cannot be
+        # dropped at the end of the run.
+        await sync_to_async(connections.close_all)()
+
+
+def _order_and_token(customer, book, address):
+    cart_add_item(user=customer, book=book, quantity=2)
+    order = order_place(user=customer, shipping_address=address)
+    return order, str(UserRefreshToken.for_user(customer).access_token)
+
+
+def test_refunding_a_paid_order_refunds_its_payment(client, payment, order_manager):
+    data_of(deliver(event(payment)))
+    manager = APIClient()
+    manager.force_authenticate(order_manager)
+
+    refunded = data_of(manager.post(reverse("v1:order-refund", args=[payment.order_id])))
+
+    assert (refunded["status"], refunded["payment_status"]) == ("refunded", "refunded")
+    assert data_of(client.get(reverse("v1:order-payment", args=[payment.order_id])))["status"] == "refunded"
+    assert data_of(client.get(reverse("v1:order-detail", args=[payment.order_id])))["payment_status"] == "refunded"
+
+
+def test_a_refund_refused_leaves_the_payment_succeeded(payment, order_manager):
+    data_of(deliver(event(payment)))
+    order_manager_client = APIClient()
+    order_manager_client.force_authenticate(order_manager)
+    data_of(order_manager_client.post(reverse("v1:order-ship", args=[payment.order_id])))
+
+    error_of(order_manager_client.post(reverse("v1:order-refund", args=[payment.order_id])), 409)
+
+    assert Payment.objects.get().status == "succeeded"
+    assert Order.objects.get().payment_status == "succeeded"
