@@ -74,12 +74,13 @@ fuzz() {  # fuzz VERSION ROLE SEED PHASES
     summary+=("$version $role seed $seed: $( (grep -E '[0-9]+ generated' "$log" || echo 'no summary line') | tail -n 1 | sed 's/^ *//')")
 }
 
+read -r -a roles <<<"${FUZZ_ROLES:-anonymous customer manager superuser}"
 for version in v1 v2; do
-    for role in anonymous customer manager superuser; do
+    for role in "${roles[@]}"; do
         fuzz "$version" "$role" "${seeds[0]}" examples,coverage,fuzzing,stateful
     done
     for seed in "${seeds[@]:1}"; do
-        for role in manager superuser; do
+        for role in "${roles[@]}"; do
             fuzz "$version" "$role" "$seed" fuzzing,stateful
         done
     done

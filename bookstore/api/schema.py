@@ -96,6 +96,8 @@ def allow_empty_query_values(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
+                if parameter.get("in") == "path" and not parameter.get("description"):
+                    parameter["description"] = f"The {parameter['name']} of the object."
     return result
 
 
