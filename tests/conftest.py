@@ -63,3 +63,7 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The shopping fixtures serve tests/orders and tests/payments alike.
+pytest_plugins = ["tests.shopping"]

@@ -16,7 +16,7 @@ from catalog.models import Book
 from orders.models import Order
 from orders.services import cart_add_item, order_expire_unpaid, order_place
 from tests.factories import BookFactory, CustomerFactory
-from tests.orders.conftest import ADDRESS
+from tests.shopping import ADDRESS
 
 CUSTOMERS = 50
 STOCK = 10

@@ -15,7 +15,7 @@ from payments.models import Payment, WebhookEvent
 from payments.signatures import sign
 from tests.factories import BookFactory, CustomerFactory
 from tests.orders.test_checkout_concurrency import at_once
-from tests.payments.conftest import ADDRESS
+from tests.shopping import ADDRESS
 
 pytestmark = [
     pytest.mark.skipif(

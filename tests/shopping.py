@@ -1,3 +1,6 @@
+"""Fixtures of the cart, order and payment tests (a customer, books in stock, a shipping address), shared by
+tests/orders and tests/payments through the root conftest."""
+
 import pytest
 
 from tests.factories import BookFactory, CustomerFactory, OrderManagerFactory
