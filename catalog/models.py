@@ -161,6 +161,9 @@ class Book(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived: the byline's names in order, which the search document (PostgreSQL) weighs after the title. The
+    # catalog services keep it whenever a byline or an author's name changes (catalog/search.py).
+    author_names = models.TextField(blank=True, editable=False)
 
     objects = BookQuerySet.as_manager()
 

@@ -11,8 +11,11 @@ from tqdm import tqdm
 
 from catalog.isbn import isbn13_check_digit
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
+from catalog.search import search_vocabulary_rebuild
 
 CHUNK = 20_000
+# From this many books, indexes are built after the load rather than kept up to date during it.
+INDEX_REBUILD_FROM = 50_000
 
 
 def words(text: str) -> list[str]:
@@ -123,6 +126,7 @@ BOOK_COLUMNS = [
     "is_active",
     "created_at",
     "updated_at",
+    "author_names",
 ]
 
 
@@ -229,12 +233,14 @@ class Generator:
         rng = self.rng
         books, credits, links = [], [], []
         authors, publishers, genres = ids["authors"], ids["publishers"], ids["genres"]
+        names = ids["author_names"]
         for n in range(start, stop):
             book_id = first_id + n
             title = self.title()
             subtitle = rng.choice(SUBTITLES) if rng.random() < 0.3 else ""
             published = date(1900, 1, 1) + timedelta(days=rng.randrange(125 * 365)) if rng.random() < 0.95 else None
             created = EPOCH + timedelta(seconds=rng.randrange(5 * 365 * 86400))
+            byline = rng.sample(authors, 1 if rng.random() < 0.8 else rng.choice((2, 2, 3)))
             books.append(
                 (
                     book_id,
@@ -254,9 +260,9 @@ class Generator:
                     rng.random() >= 0.02,
                     created,
                     created,
+                    ", ".join(names[author_id] for author_id in byline),
                 )
             )
-            byline = rng.sample(authors, 1 if rng.random() < 0.8 else rng.choice((2, 2, 3)))
             for position, author_id in enumerate(byline):
                 credits.append((book_id, author_id, "author" if position == 0 else rng.choice(ROLES), position))
             for genre_id in rng.sample(genres, 1 if rng.random() < 0.6 else 2):
@@ -291,8 +297,17 @@ class Command(BaseCommand):
             )
         generator = Generator(seed, books)
         with transaction.atomic():
+            rebuilt = self.drop_indexes() if books >= INDEX_REBUILD_FROM else []
             self.load(generator, books)
+            if rebuilt:
+                with connection.cursor() as cursor:
+                    # Check the deferred foreign keys now: PostgreSQL builds no index over pending checks.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for sql in tqdm(rebuilt, desc="indexes", file=self.stderr._out):
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
             self.reset_sequences()
+            search_vocabulary_rebuild()
         self.stdout.write(self.style.SUCCESS(f"Generated {books} books (seed {seed})."))
 
     def load(self, generator: Generator, books: int) -> None:
@@ -312,6 +327,7 @@ class Command(BaseCommand):
             "publishers": [row["id"] for row in publishers],
             "authors": [row["id"] for row in authors],
             "genres": [row["id"] for row in genres],
+            "author_names": {row["id"]: row["name"] for row in authors},
         }
         first_id = next_id(Book)
         credit_id, link_id = next_id(BookAuthor), next_id(Book.genres.through)
@@ -346,6 +362,28 @@ class Command(BaseCommand):
             return
         fields = [model._meta.get_field(column).attname if column != "id" else "id" for column in columns]
         model.objects.bulk_create((model(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=500)
+
+    def drop_indexes(self) -> list[str]:
+        """On PostgreSQL, drop the book tables' indexes that back no constraint (the search document's GIN index
+        above all): building them once after the load is several times faster than keeping them up to date row
+        by row. Answers the statements that build them again (inside the same transaction)."""
+        if connection.vendor != "postgresql":
+            return []
+        tables = [model._meta.db_table for model in (Book, BookAuthor, Book.genres.through)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT index.indexrelid::regclass::text, pg_get_indexdef(index.indexrelid)
+                FROM pg_index AS index
+                WHERE index.indrelid = ANY(%s::regclass[])
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = index.indexrelid)
+                """,
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+        return [definition for _, definition in indexes]
 
     def reset_sequences(self) -> None:
         """COPY with explicit ids leaves the id sequences behind: move them past the new rows."""
