@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
@@ -116,6 +116,18 @@ class BookQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Inactive books exist only for those who may change them."""
         return self if user.has_perm("catalog.change_book") else self.filter(is_active=True)
+
+    def stored_count(self, *, include_inactive: bool) -> int | None:
+        """How many books there are (active ones, or all) as the counter PostgreSQL keeps exact in every write's
+        transaction (migration 0005): one primary-key read instead of a COUNT(*) over the table. None where
+        there is no counter (SQLite)."""
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(sum(books), 0) FROM catalog_book_count WHERE is_active OR %s", [include_inactive]
+            )
+            return int(cursor.fetchone()[0])
 
     def with_relations(self):
         """Everything a book's representation shows, in a fixed number of queries."""

@@ -26,8 +26,17 @@ class BookViewSet(ResourceViewSet):
         ["title", "price", "publication_date", "created_at"], v2=["title", "price", "created_at"]
     )
 
+    # Query parameters that neither filter nor search: a list with no others counts from the stored counter.
+    unfiltered_parameters = frozenset({"limit", "offset", "ordering"})
+
     def get_queryset(self):
         return Book.objects.visible_to(self.request.user).with_relations()
+
+    def known_count(self):
+        """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""
+        if not set(self.request.query_params) <= self.unfiltered_parameters:
+            return None
+        return Book.objects.stored_count(include_inactive=self.request.user.has_perm("catalog.change_book"))
 
 
 class AuthorViewSet(ResourceViewSet):
