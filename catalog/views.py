@@ -18,6 +18,7 @@ class BookViewSet(ResourceViewSet):
     serializer_class = ByVersion(BookSerializer, v2=BookV2Serializer)
     write_serializer_class = ByVersion(None, v2=BookSerializer)
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    identity_snapshot_reads = True
     filter_backends = [DjangoFilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
@@ -45,6 +46,7 @@ class AuthorViewSet(ResourceViewSet):
     queryset = Author.objects.all()
     serializer_class = AuthorSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    identity_snapshot_reads = True
     search_fields = ["name", "sort_name"]
     ordering_fields = ["sort_name", "name"]
 
@@ -55,6 +57,7 @@ class PublisherViewSet(ResourceViewSet):
     queryset = Publisher.objects.all()
     serializer_class = PublisherSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    identity_snapshot_reads = True
     filterset_class = PublisherFilter
     search_fields = ["name"]
     ordering_fields = ["name"]
@@ -66,6 +69,7 @@ class GenreViewSet(ResourceViewSet):
     queryset = Genre.objects.all()
     serializer_class = GenreSerializer
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    identity_snapshot_reads = True
     filterset_class = GenreFilter
     search_fields = ["name"]
     ordering_fields = ["name"]

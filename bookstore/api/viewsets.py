@@ -45,6 +45,10 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
     """
 
     write_serializer_class = None
+    # Whether safe requests may authenticate a JWT against the user's cached identity snapshot instead of the
+    # database (the authentication class reads it): where a role change made outside the services and the admin
+    # may take AUTH_SNAPSHOT_SECONDS to show.
+    identity_snapshot_reads = False
 
     def get_serializer_class(self):
         if self.write_serializer_class is not None and self.action in ("create", "update", "partial_update"):

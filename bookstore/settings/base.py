@@ -185,6 +185,10 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
 }
 
+# Public catalog reads with a JWT check the user against a snapshot in the cache (accounts/tokens.py) instead of
+# querying the user and their permissions; a change made outside the services and the admin shows within this.
+AUTH_SNAPSHOT_SECONDS = env.int("DJANGO_AUTH_SNAPSHOT_SECONDS", default=30)
+
 SIMPLE_JWT = {
     # Its own key: rotating SECRET_KEY (sessions, CSRF) must not be tied to the API tokens.
     "SIGNING_KEY": env("DJANGO_JWT_SIGNING_KEY"),
