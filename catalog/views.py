@@ -1,13 +1,16 @@
 """Catalog endpoints of v1 and v2: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.response import Response
 
 from bookstore.api.filters import StableOrderingFilter
 from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
+from .representations import COLUMNS, books_v1, books_v2
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
 
@@ -30,8 +33,32 @@ class BookViewSet(ResourceViewSet):
     # Query parameters that neither filter nor search: a list with no others counts from the stored counter.
     unfiltered_parameters = frozenset({"limit", "offset", "ordering"})
 
+    # Reads are built from rows (catalog/representations.py); the serializers validate writes and answer them.
+    representations = ByVersion(books_v1, v2=books_v2)
+
     def get_queryset(self):
-        return Book.objects.visible_to(self.request.user).with_relations()
+        books = Book.objects.visible_to(self.request.user)
+        return books if self.reads_rows() else books.with_relations()
+
+    def reads_rows(self):
+        """JSON reads are built from rows. The browsable API's HTML pages keep the serializers: their forms are
+        filled from the serializer's instance."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action in ("list", "retrieve") and getattr(renderer, "format", "") == "json"
+
+    def list(self, request, *args, **kwargs):
+        if not self.reads_rows():
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        # Annotations (search relevance) stay selected: the order, and so a cursor, may use them.
+        rows = self.paginate_queryset(queryset.values(*COLUMNS, *queryset.query.annotations))
+        return self.get_paginated_response(self.representations(rows))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self.reads_rows():
+            return super().retrieve(request, *args, **kwargs)
+        row = get_object_or_404(self.filter_queryset(self.get_queryset()).values(*COLUMNS), pk=self.kwargs["pk"])
+        return Response(self.representations([row])[0])
 
     def known_count(self):
         """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""

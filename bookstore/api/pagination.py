@@ -2,6 +2,7 @@
 
 import copy
 import re
+from types import SimpleNamespace
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -216,6 +217,7 @@ class KeysetPagination(pagination.BasePagination):
         return position, reverse
 
     def _link(self, row, reverse):
+        row = SimpleNamespace(**row) if isinstance(row, dict) else row  # a page of values() rows
         values = [field.value_to_string(row) for field in self.fields]
         encoded = self.signer.sign_object({"v": values, "r": reverse})
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
