@@ -1,11 +1,10 @@
 """Catalog endpoints of v1 and v2: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 
-from bookstore.api.filters import StableOrderingFilter
+from bookstore.api.filters import FilterBackend, StableOrderingFilter
 from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
@@ -22,7 +21,7 @@ class BookViewSet(ResourceViewSet):
     write_serializer_class = ByVersion(None, v2=BookSerializer)
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
     identity_snapshot_reads = True
-    filter_backends = [DjangoFilterBackend, BookSearchFilter, StableOrderingFilter]
+    filter_backends = [FilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
     # A v2 cursor keeps the position of a non-null field, so the nullable publication date is v1's only.

@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "bookstore.api.filters.FilterBackend",
         "bookstore.api.filters.BoundedSearchFilter",
         "bookstore.api.filters.StableOrderingFilter",
     ],
