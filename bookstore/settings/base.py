@@ -98,7 +98,7 @@ REDIS_TIMEOUT = env.float("DJANGO_REDIS_TIMEOUT", default=0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "bookstore.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_TIMEOUT,
