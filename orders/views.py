@@ -52,18 +52,21 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
 
     queryset = CartItem.objects.none()  # the model, for the schema; get_queryset scopes every request
     serializer_class = ByVersion(CartItemSerializer, v2=CartItemV2Serializer)
+    # What a client sends; the browsable API's forms are built from these too (a `book` and a `quantity`).
+    write_serializer_class = {"create": CartItemCreateSerializer, "partial_update": CartItemUpdateSerializer}
     filter_backends = []
 
     def get_queryset(self):
         return CartItem.objects.filter(cart__user=self.request.user).select_related("book")
 
     def represent(self, item, **kwargs):
-        return Response(self.get_serializer(item).data, **kwargs)
+        return Response(self.serializer_class(item, context=self.get_serializer_context()).data, **kwargs)
 
-    @extend_schema(request=CartItemCreateSerializer, responses={200: CartItemSerializer, 201: CartItemSerializer})
+    @extend_schema(responses={200: CartItemV2Serializer, 201: CartItemV2Serializer}, versions=["v2"])
+    @extend_schema(responses={200: CartItemSerializer, 201: CartItemSerializer})
     def create(self, request, *args, **kwargs):
         """Add copies of a book: a new line (201), or more on the line already holding it (200)."""
-        serializer = CartItemCreateSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item, created = services.cart_add_item(user=request.user, **serializer.validated_data)
         if not created:
@@ -71,10 +74,9 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
         location = request.build_absolute_uri(reverse(f"{request.version}:cart-item-detail", args=[item.pk]))
         return self.represent(item, status=status.HTTP_201_CREATED, headers={"Location": location})
 
-    @extend_schema(request=CartItemUpdateSerializer)
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
-        serializer = CartItemUpdateSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self.represent(services.cart_update_item(item=item, **serializer.validated_data))
 

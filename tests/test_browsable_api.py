@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Book
+from orders.models import CartItem
+from orders.services import cart_add_item
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, CustomerFactory, GenreFactory
 
@@ -234,3 +236,39 @@ def test_manager_creates_a_book_from_the_html_form(manager_browser, new_book):
     assert created.title == "The Lathe of Heaven"
     assert [credit.author_id for credit in created.credits.all()] == [new_book["authors"][0]["id"]]
     assert list(created.genres.values_list("pk", flat=True)) == new_book["genres"]
+
+
+# 5. The cart's forms -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_customer_fills_the_cart_from_the_html_form(log_in, book, version):
+    """The cart's POST form asks for what a line needs (a book and a quantity); it was once empty, as it was
+    built from the read-only representation of a line."""
+    browser, _ = log_in(CustomerFactory())
+    url = reverse(f"{version}:cart-item-list")
+    form_page = browser.get(url, HTTP_ACCEPT="text/html")
+    text = form_page.content.decode()
+    assert form_page.status_code == 405  # the lines are read in the cart; this URL only takes new ones
+    form = re.search(r'<form action="[^"]*" method="POST" enctype="multipart/form-data".*?</form>', text, re.S).group()
+    assert re.search(r'<select [^>]*name="book"', form)
+    assert f'<option value="{book.pk}"' in form
+    assert re.search(r'<input name="quantity"[^>]*type="number"', form)
+
+    fields = {"book": book.pk, "quantity": 2, "csrfmiddlewaretoken": CSRF_FIELD.search(text).group(1)}
+    response = browser.post(url, fields, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 201
+    assert list(CartItem.objects.values_list("book", "quantity")) == [(book.pk, 2)]
+
+
+def test_a_cart_line_offers_only_its_quantity_to_patch(log_in, book):
+    customer = CustomerFactory()
+    browser, _ = log_in(customer)
+    item, _ = cart_add_item(user=customer, book=book, quantity=1)
+
+    page = browser.get(reverse("v1:cart-item-detail", args=[item.pk]), HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    raw = re.search(r'<textarea name="_content"[^>]*>(.*?)</textarea>', page.content.decode(), re.S).group(1)
+    assert json.loads(html.unescape(raw)) == {"quantity": 1}
