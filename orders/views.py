@@ -60,7 +60,10 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
         return CartItem.objects.filter(cart__user=self.request.user).select_related("book")
 
     def represent(self, item, **kwargs):
-        return Response(self.serializer_class(item, context=self.get_serializer_context()).data, **kwargs)
+        # A plain dict, not the serializer's ReturnDict: the browsable API builds the form under an answer to a
+        # POST from the serializer that made the answer, which would be the read-only line (an empty form).
+        data = self.serializer_class(item, context=self.get_serializer_context()).data
+        return Response(dict(data), **kwargs)
 
     @extend_schema(responses={200: CartItemV2Serializer, 201: CartItemV2Serializer}, versions=["v2"])
     @extend_schema(responses={200: CartItemSerializer, 201: CartItemSerializer})

@@ -240,6 +240,8 @@ def test_manager_creates_a_book_from_the_html_form(manager_browser, new_book):
 
 # 5. The cart's forms -------------------------------------------------------------------------------------------
 
+HTML_FORM = re.compile(r'<form action="[^"]*" method="POST" enctype="multipart/form-data".*?</form>', re.S)
+
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_customer_fills_the_cart_from_the_html_form(log_in, book, version):
@@ -250,7 +252,7 @@ def test_a_customer_fills_the_cart_from_the_html_form(log_in, book, version):
     form_page = browser.get(url, HTTP_ACCEPT="text/html")
     text = form_page.content.decode()
     assert form_page.status_code == 405  # the lines are read in the cart; this URL only takes new ones
-    form = re.search(r'<form action="[^"]*" method="POST" enctype="multipart/form-data".*?</form>', text, re.S).group()
+    form = HTML_FORM.search(text).group()
     assert re.search(r'<select [^>]*name="book"', form)
     assert f'<option value="{book.pk}"' in form
     assert re.search(r'<input name="quantity"[^>]*type="number"', form)
@@ -260,6 +262,8 @@ def test_a_customer_fills_the_cart_from_the_html_form(log_in, book, version):
 
     assert response.status_code == 201
     assert list(CartItem.objects.values_list("book", "quantity")) == [(book.pk, 2)]
+    # The page that answers shows the same form again, for the next book.
+    assert re.search(r'<select [^>]*name="book"', HTML_FORM.search(response.content.decode()).group())
 
 
 def test_a_cart_line_offers_only_its_quantity_to_patch(log_in, book):
@@ -272,3 +276,27 @@ def test_a_cart_line_offers_only_its_quantity_to_patch(log_in, book):
     assert page.status_code == 200
     raw = re.search(r'<textarea name="_content"[^>]*>(.*?)</textarea>', page.content.decode(), re.S).group(1)
     assert json.loads(html.unescape(raw)) == {"quantity": 1}
+
+
+# 6. Pages that take no credentials -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["v1:register", "v2:token-obtain"])
+def test_a_page_that_takes_no_credentials_still_shows_who_is_signed_in(log_in, url_name):
+    """Registration and the token endpoints ignore the session, so DRF's user there is anonymous; the navbar
+    once offered "Log in" right after logging in from such a page (the login returns to it)."""
+    customer = CustomerFactory()
+    browser, _ = log_in(customer)
+
+    text = page_text(browser.get(reverse(url_name), HTTP_ACCEPT="text/html"))
+
+    assert customer.email in text
+    assert 'id="logoutForm"' in text
+    assert reverse("rest_framework:login") not in text
+
+
+def test_an_anonymous_visitor_is_offered_the_login(client, db):
+    text = page_text(client.get(reverse("v1:register"), HTTP_ACCEPT="text/html"))
+
+    assert reverse("rest_framework:login") in text
+    assert 'id="logoutForm"' not in text
