@@ -4,15 +4,18 @@ order paid; an order manager then ships it in the admin, and the customer sees i
 
 Checkout is the one step the browsable API cannot make: its forms send no `Idempotency-Key` header, so its
 POST on the orders page is refused (the test shows that too) and the customer checks out with `fetch()` from
-the page, as a developer does from the browser's console, with the CSRF token the page carries (`window.drf`).
-Every other step is a click on a form, a button or a link the pages show."""
+the page, as a developer does from the browser's console, with the CSRF token the page carries (`window.drf`):
+the README's own snippet, run as written. Every other step is a click on a form, a button or a link the pages
+show."""
 
 import json
 import re
-import uuid
+import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -46,6 +49,17 @@ CHECKOUT = """async ({key, address}) => {
     });
     return {status: answer.status, location: answer.headers.get("Location"), body: await answer.json()};
 }"""
+
+
+def readme_checkout():
+    """The checkout that README's "In a browser" steps type in the console (its one ```js block), as a function
+    for page.evaluate: it answers the order's envelope."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```js\n(.*?)```", readme, re.S)
+    return "async () => " + textwrap.dedent(block).strip()
+
+
+README_KEY = "my-first-order"  # the Idempotency-Key the README's checkout sends
 
 READ_JSON = """async (url) => {
     const answer = await fetch(url, {headers: {"Accept": "application/json"}});
@@ -143,21 +157,20 @@ def test_a_customer_buys_two_books_pays_and_an_order_manager_ships_them(page, ne
     expect(response_info(page)).to_contain_text('"code": "idempotency_key_required"')
     assert not Order.objects.exists()
 
-    # ... so the customer checks out with fetch() from the page, then sends the same request again (a retry).
+    # ... so the customer checks out with fetch() from the page, as the README types it in the console, then
+    # sends the same request again (a retry after a timeout, say): the same 201 and body, and one order.
     page.goto(reverse("v1:order-list"))
-    key = str(uuid.uuid4())
-    placed = page.evaluate(CHECKOUT, {"key": key, "address": ADDRESS})
-    retried = page.evaluate(CHECKOUT, {"key": key, "address": ADDRESS})
+    placed = page.evaluate(readme_checkout())
+    retried = page.evaluate(CHECKOUT, {"key": README_KEY, "address": ADDRESS})
 
-    assert placed["status"] == 201
-    assert retried == placed
     order = Order.objects.get()
-    assert placed["body"]["data"]["number"] == order.number
-    assert placed["location"].endswith(reverse("v1:order-detail", args=[order.pk]))
+    assert placed["data"]["number"] == order.number
+    assert (retried["status"], retried["body"]) == (201, placed)
+    assert retried["location"].endswith(reverse("v1:order-detail", args=[order.pk]))
     assert not CartItem.objects.exists()
     assert [Book.objects.get(pk=book.pk).stock for book in (middlemarch, emma)] == [8, 3]
 
-    page.goto(placed["location"])
+    page.goto(retried["location"])
     expect(response_info(page)).to_contain_text('"status": "pending_payment"')
     expect(response_info(page)).to_contain_text('"total": "33.00"')
 
