@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Book
-from orders.models import CartItem
+from orders.models import CartItem, Order
 from orders.services import cart_add_item
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, CustomerFactory, GenreFactory
@@ -300,3 +300,34 @@ def test_an_anonymous_visitor_is_offered_the_login(client, db):
 
     assert reverse("rest_framework:login") in text
     assert 'id="logoutForm"' not in text
+
+
+# 7. Checkout from the browsable API ------------------------------------------------------------------------------
+
+
+def test_the_orders_html_form_is_answered_with_the_missing_idempotency_key(log_in, book):
+    """The browsable API's forms send no headers: its checkout form is refused for the missing Idempotency-Key
+    (README: check out with fetch() from the console), not for its own fields, which it once was."""
+    customer = CustomerFactory()
+    browser, _ = log_in(customer)
+    cart_add_item(user=customer, book=book, quantity=1)
+    form_page = browser.get(reverse("v1:order-list"), HTTP_ACCEPT="text/html")
+    form = HTML_FORM.search(form_page.content.decode()).group()
+    names = set(re.findall(r'name="([^"]+)"', form))
+    assert names == {"csrfmiddlewaretoken"} | {
+        f"shipping_address.{key}" for key in ["name", "line1", "line2", "city", "postal_code", "country"]
+    }
+    fields = {
+        "shipping_address.name": "Bea Smith",
+        "shipping_address.line1": "1 High Street",
+        "shipping_address.line2": "",
+        "shipping_address.city": "Oxford",
+        "shipping_address.postal_code": "OX1 1AA",
+        "shipping_address.country": "GB",
+        "csrfmiddlewaretoken": CSRF_FIELD.search(form_page.content.decode()).group(1),
+    }
+
+    response = browser.post(reverse("v1:order-list"), fields, HTTP_ACCEPT="application/json")
+
+    error_of(response, 400, "idempotency_key_required")
+    assert not Order.objects.exists()
