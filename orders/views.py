@@ -111,6 +111,12 @@ class OrderViewSet(ResourceViewSet):
     def get_queryset(self):
         return Order.objects.visible_to(self.request.user).with_relations()
 
+    @property
+    def idempotency_key_header(self):
+        """The header checkout needs, on the page that checks out: the browsable API's forms send it too
+        (rest_framework/api.html)."""
+        return HEADER if self.action in ("list", "create") else None
+
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     def create(self, request, *args, **kwargs):
         """Check out the cart: 201 with the order; the same Idempotency-Key answers the first answer again."""
@@ -121,7 +127,9 @@ class OrderViewSet(ResourceViewSet):
 
     def _place(self, data):
         order = services.order_place(user=self.request.user, **data)
-        body = self.represent(self.get_queryset().get(pk=order.pk))
+        # A plain dict: under the answer, the browsable API builds its checkout form from the answer's serializer
+        # when it has one, which would be the read-only order (a form without the address).
+        body = dict(self.represent(self.get_queryset().get(pk=order.pk)))
         return Response(body, status=status.HTTP_201_CREATED, headers=self.get_success_headers(body))
 
     def _move(self, service):

@@ -331,3 +331,33 @@ def test_the_orders_html_form_is_answered_with_the_missing_idempotency_key(log_i
 
     error_of(response, 400, "idempotency_key_required")
     assert not Order.objects.exists()
+
+
+IDEMPOTENCY_SCRIPT = '<script src="/static/orders/idempotency-key.js" data-header="Idempotency-Key"></script>'
+
+
+def test_only_the_checkout_page_loads_the_script_that_sends_the_idempotency_key(log_in, book):
+    customer = CustomerFactory()
+    browser, _ = log_in(customer)
+    cart_add_item(user=customer, book=book, quantity=1)
+    orders_page = page_text(browser.get(reverse("v2:order-list"), HTTP_ACCEPT="text/html"))
+    assert IDEMPOTENCY_SCRIPT in orders_page
+
+    answer = browser.post(
+        reverse("v1:order-list"),
+        {"shipping_address": {"name": "A", "line1": "B", "city": "C", "postal_code": "D", "country": "GB"}},
+        content_type="application/json",
+        HTTP_ACCEPT="text/html",
+        HTTP_IDEMPOTENCY_KEY="key-1",
+        HTTP_X_CSRFTOKEN=csrf_cookie(browser),
+    )
+    assert answer.status_code == 201
+    # Under the answer, the checkout form again (with the address), for the script to complete.
+    form = HTML_FORM.search(answer.content.decode()).group()
+    assert 'name="shipping_address.city"' in form
+    assert IDEMPOTENCY_SCRIPT in page_text(answer)
+
+    order = Order.objects.get()
+    for url in [reverse("v1:order-detail", args=[order.pk]), reverse("v1:order-cancel", args=[order.pk])]:
+        assert IDEMPOTENCY_SCRIPT not in page_text(browser.get(url, HTTP_ACCEPT="text/html"))
+    assert IDEMPOTENCY_SCRIPT not in page_text(browser.get(reverse("v1:cart-item-list"), HTTP_ACCEPT="text/html"))

@@ -2,11 +2,11 @@
 browsable API, fills the cart from its HTML form, checks out, pays on the fake provider's page and sees the
 order paid; an order manager then ships it in the admin, and the customer sees it shipped with its history.
 
-Checkout is the one step the browsable API cannot make: its forms send no `Idempotency-Key` header, so its
-POST on the orders page is refused (the test shows that too) and the customer checks out with `fetch()` from
-the page, as a developer does from the browser's console, with the CSRF token the page carries (`window.drf`):
-the README's own snippet, run as written. Every other step is a click on a form, a button or a link the pages
-show."""
+Checkout needs an `Idempotency-Key` header, which a form cannot send: on the orders page a script of the
+platform's adds a key input to the POST forms and sends it as the header. The test checks out with the HTML
+form, is refused with the key emptied, and retries with the same key from the raw data form and with
+`fetch()` from the page (the README's console snippet, run as written but for the key), getting the first
+answer each time. Every other step is a click on a form, a button or a link the pages show."""
 
 import json
 import re
@@ -125,6 +125,11 @@ def add_to_cart(page, title, quantity):
     expect(response_info(page)).to_contain_text(f'"title": "{title}"')
 
 
+def fill_address(form):
+    for field, value in ADDRESS.items():
+        form.locator(f"[name='shipping_address.{field}']").fill(value)
+
+
 def test_a_customer_buys_two_books_pays_and_an_order_manager_ships_them(page, new_context, problems):
     middlemarch = BookFactory(title="Middlemarch", price="12.50", stock=10)
     emma = BookFactory(title="Emma", price="8.00", stock=4)
@@ -145,30 +150,48 @@ def test_a_customer_buys_two_books_pays_and_an_order_manager_ships_them(page, ne
     expect(cart).to_contain_text('"total": "33.00"')
     expect(cart).to_contain_text('"currency": "EUR"')
 
-    # 2. Check out. The orders page's raw-data form sends no Idempotency-Key: refused, and nothing is placed.
+    # 2. Check out with the orders page's HTML form. Its Idempotency-Key input comes filled with a fresh key (the
+    # platform's script sends it as the header, which a form cannot); emptied, the POST is refused.
     page.locator(".breadcrumb").get_by_role("link", name="Bookstore API").click()
     link_in_answer(page, reverse("v1:order-list")).click()
     expect(page.get_by_role("heading", name="Orders", exact=True)).to_be_visible()
-    page.get_by_role("link", name="Raw data").click()
-    raw = page.locator("#post-generic-content-form")
-    raw.locator("textarea[name=_content]").fill(json.dumps({"shipping_address": ADDRESS}))
-    raw.get_by_role("button", name="POST").click()
+    form = page.locator("#post-object-form")
+    key = form.get_by_label("Idempotency-Key").input_value()
+    assert re.fullmatch(r"[0-9a-f]{32}", key)
+    fill_address(form)
+    form.get_by_label("Idempotency-Key").fill("")
+    form.get_by_role("button", name="POST").click()
     expect(response_info(page)).to_contain_text("HTTP 400 Bad Request")
     expect(response_info(page)).to_contain_text('"code": "idempotency_key_required"')
     assert not Order.objects.exists()
 
-    # ... so the customer checks out with fetch() from the page, as the README types it in the console, then
-    # sends the same request again (a retry after a timeout, say): the same 201 and body, and one order.
-    page.goto(reverse("v1:order-list"))
-    placed = page.evaluate(readme_checkout())
-    retried = page.evaluate(CHECKOUT, {"key": README_KEY, "address": ADDRESS})
-
+    form = page.locator("#post-object-form")
+    fill_address(form)
+    form.get_by_label("Idempotency-Key").fill(key)
+    form.get_by_role("button", name="POST").click()
+    expect(response_info(page)).to_contain_text("HTTP 201 Created")
+    expect(response_info(page)).to_contain_text('"status": "pending_payment"')
     order = Order.objects.get()
-    assert placed["data"]["number"] == order.number
-    assert (retried["status"], retried["body"]) == (201, placed)
-    assert retried["location"].endswith(reverse("v1:order-detail", args=[order.pk]))
+    expect(response_info(page)).to_contain_text(f'"number": "{order.number}"')
+    assert order.shipping_address == {**ADDRESS, "line2": ""}
     assert not CartItem.objects.exists()
     assert [Book.objects.get(pk=book.pk).stock for book in (middlemarch, emma)] == [8, 3]
+
+    # The same checkout again with that key (a retry after a timeout, say), from the raw data form and from the
+    # console as the README types it: the first answer each time, and still one order.
+    page.get_by_role("link", name="Raw data").click()
+    raw = page.locator("#post-generic-content-form")
+    raw.get_by_label("Idempotency-Key").fill(key)
+    raw.locator("textarea[name=_content]").fill(json.dumps({"shipping_address": ADDRESS}))
+    raw.get_by_role("button", name="POST").click()
+    expect(response_info(page)).to_contain_text("HTTP 201 Created")
+    expect(response_info(page)).to_contain_text(f'"number": "{order.number}"')
+    retried = page.evaluate(CHECKOUT, {"key": key, "address": ADDRESS})
+    assert retried["status"] == 201
+    assert retried["body"]["data"]["id"] == str(order.pk)
+    assert retried["location"].endswith(reverse("v1:order-detail", args=[order.pk]))
+    assert page.evaluate(readme_checkout().replace(README_KEY, key)) == retried["body"]
+    assert Order.objects.count() == 1
 
     page.goto(retried["location"])
     expect(response_info(page)).to_contain_text('"status": "pending_payment"')
