@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
+    path("", include("reviews.urls")),
     path("", include(router.urls)),
 ]
