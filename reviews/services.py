@@ -53,10 +53,19 @@ def _lock_book(book_id: int) -> Book:
 
 
 def _lock_review(review: Review) -> Review:
-    locked = Review.objects.select_for_update().filter(pk=review.pk).first()
-    if locked is None:  # deleted meanwhile
-        raise ReviewNotFound()
-    return locked
+    """Lock the review's row and read it again as it is now (a moderation or edit may have committed since)."""
+    if not list(Review.objects.select_for_update().filter(pk=review.pk).values_list("pk")):
+        raise ReviewNotFound()  # deleted meanwhile
+    review.refresh_from_db()
+    return review
+
+
+def review_lock_book(*, review_id: int) -> None:
+    """Lock the book of a review (if there is one), for a caller that must lock the review itself before
+    calling a service here (a conditional write reads it under lock): books before reviews, always."""
+    book_id = Review.objects.filter(pk=review_id).values_list("book_id", flat=True).first()
+    if book_id is not None:
+        _lock_book(book_id)
 
 
 def _recount(book: Book) -> None:

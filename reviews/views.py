@@ -4,7 +4,7 @@ review, which only its author changes or deletes and moderators hide or publish 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -22,7 +22,9 @@ def reviews_for(user):
     return Review.objects.visible_to(user).select_related("user")
 
 
-@extend_schema(tags=["reviews"])
+@extend_schema(
+    tags=["reviews"], parameters=[OpenApiParameter("book_pk", int, OpenApiParameter.PATH, description="The book's id.")]
+)
 class BookReviewViewSet(mixins.ListModelMixin, VersionedViewSet):
     """A book's reviews, newest first: the published ones, and your own whatever their status (moderators see
     every one). A book you may not see is a 404."""
