@@ -34,6 +34,10 @@ class BookReviewViewSet(mixins.ListModelMixin, VersionedViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
 
+    def get_serializer_class(self):
+        # The browsable API's form asks for the serializer of the method it renders a form for.
+        return ReviewWriteSerializer if self.request.method == "POST" else ReviewSerializer
+
     def get_queryset(self):
         book = get_object_or_404(Book.objects.visible_to(self.request.user), pk=self.kwargs["book_pk"])
         return reviews_for(self.request.user).filter(book=book)
@@ -67,6 +71,10 @@ class ReviewViewSet(ResourceViewSet):
         if self.action in ("partial_update", "destroy"):
             return Review.objects.filter(user=self.request.user).select_related("user")
         return reviews_for(self.request.user)
+
+    def get_serializer_class(self):
+        # By method rather than action, so that the browsable API's PATCH form shows the fields one writes.
+        return ReviewWriteSerializer if self.request.method == "PATCH" else ReviewSerializer
 
     def get_object(self):
         if self._checks_if_match():  # the If-Match read locks the review: its book must be locked first

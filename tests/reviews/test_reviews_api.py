@@ -386,3 +386,15 @@ def test_the_rating_is_stored_not_computed_per_read(reader, novel):
     Book.objects.filter(pk=novel.pk).update(rating_average=Decimal("2.00"))
 
     assert data_of(APIClient().get(reverse("v1:book-detail", args=[novel.pk])))["rating_average"] == "2.00"
+
+
+def test_the_browsable_api_offers_the_review_form_to_a_signed_in_reader(reader, novel):
+    browser = APIClient()
+    browser.force_login(reader)
+
+    page = browser.get(reviews_url(novel), HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="rating"' in html
+    assert 'name="body"' in html
