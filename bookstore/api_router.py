@@ -54,5 +54,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
+    path("", include("reviews.urls")),
     path("", include(router.urls)),
 ]

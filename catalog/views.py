@@ -23,7 +23,8 @@ class BookViewSet(ResourceViewSet):
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
     # A v2 cursor keeps the position of a non-null field, so the nullable publication date is v1's only.
     ordering_fields = ByVersion(
-        ["title", "price", "publication_date", "created_at"], v2=["title", "price", "created_at"]
+        ["title", "price", "publication_date", "created_at", "rating_average"],
+        v2=["title", "price", "created_at", "rating_average"],
     )
 
     def get_queryset(self):

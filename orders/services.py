@@ -5,11 +5,12 @@ in id order. Every order move locks the order row first, so two moves of one ord
 sees the first's result.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from catalog.models import Book
 from catalog.services import stock_release, stock_reserve
@@ -158,23 +159,19 @@ def order_deliver(*, order: Order, by) -> Order:
     return _move(order, to=Status.DELIVERED, allowed_from={Status.SHIPPED}, by=by)
 
 
-# Called with the refunded order inside order_refund's transaction. The payments app registers the handler that
-# refunds the order's payment (payments/apps.py): orders never imports payments.
-REFUND_HANDLERS: list[Callable[..., object]] = []
-
-
-def order_refund_handler_register(handler: Callable[..., object]) -> None:
-    """Have `handler(order=...)` run, in the same transaction, whenever an order is refunded."""
-    if handler not in REFUND_HANDLERS:
-        REFUND_HANDLERS.append(handler)
+def refund_handlers() -> list:
+    """What else a refund sets off (settings.ORDER_REFUND_HANDLERS): each is called as `handler(order=...)` in the
+    refund's transaction. The project's settings name them, so orders imports none of the apps that react."""
+    return [import_string(path) for path in settings.ORDER_REFUND_HANDLERS]
 
 
 @transaction.atomic
 def order_refund(*, order: Order, by) -> Order:
-    """An order manager refunds a paid order (not yet shipped); the registered handlers refund its payment."""
+    """An order manager refunds a paid order (not yet shipped); then each of settings.ORDER_REFUND_HANDLERS runs,
+    in this transaction (the payment is refunded, the buyer's reviews of its books checked again)."""
     _require_manager(by)
     order = _move(order, to=Status.REFUNDED, allowed_from={Status.PAID}, by=by)
-    for handler in REFUND_HANDLERS:
+    for handler in refund_handlers():
         handler(order=order)
     order.refresh_from_db(fields=["payment_status", "updated_at"])
     return order

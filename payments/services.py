@@ -84,8 +84,8 @@ def _payment_record(
 
 def payment_refund(*, order: Order) -> Payment | None:
     """Mark the order's latest succeeded payment refunded, and the order's payment status with it; called by
-    `order_refund` (registered in payments/apps.py), in its transaction. The fake provider moves no money; a real
-    provider's refund call belongs here."""
+    `order_refund` (listed in settings.ORDER_REFUND_HANDLERS), in its transaction. The fake provider moves no
+    money; a real provider's refund call belongs here."""
     payment = order.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         return None

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "payments",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,14 @@ PERMISSIONS_POLICY = {
 # checkout's Idempotency-Key answers are kept at least this many hours.
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
+# What else happens when an order is refunded, in order_refund's transaction: each is called as handler(order=...).
+# Named here, in the project's wiring, so that one list shows everything a refund sets off, and orders imports
+# none of the apps that react to it (payments, reviews). A name that does not import fails `manage.py check`.
+ORDER_REFUND_HANDLERS = [
+    "payments.services.payment_refund",  # the order's succeeded payment is refunded
+    "reviews.services.review_purchases_refresh",  # the buyer's reviews of its books may no longer be verified
+]
 
 # Payments: the provider (`fake` is built in: offline, deterministic, a Pay/Decline page on the platform), and the
 # secret the provider's webhook events are signed with (Bookstore-Signature).
