@@ -360,6 +360,47 @@ def record(client, method, path, results, **kwargs):
     return result
 
 
+def scaleout(args):
+    """Two app processes, one PostgreSQL, one Redis: state written through one is seen through the other, and a
+    client throttled on one is throttled on the other."""
+    one, other = (httpx.Client(base_url=app, headers=HEADERS, timeout=10) for app in args.apps)
+    email, password = f"scale-{uuid.uuid4().hex[:8]}@example.com", "a-long-pass-phrase-of-the-check"
+    login = "/api/v1/auth/token/"
+
+    print(f"1. Register through {args.apps[0]}, log in through {args.apps[1]}, read the profile through the first")
+    registered = one.post("/api/v1/auth/register/", json={"email": email, "password": password})
+    tokens = other.post(login, json={"email": email, "password": password})
+    require(tokens.status_code == 200, tokens.text)
+    me = one.get("/api/v1/users/me/", headers=bearer(tokens.json()["data"]["access"]))
+    print(f"  register {registered.status_code}, token {tokens.status_code}, users/me {me.status_code}")
+    check((registered.status_code, me.status_code) == (201, 200), "both processes serve the same accounts")
+
+    print(f"2. Wrong passwords from one address, alternating between the processes (limit {args.limit}/minute)")
+    answers = []
+    for attempt in range(2, args.limit + 3):  # the login above was the first password check
+        app = one if attempt % 2 else other
+        response = app.post(login, json={"email": email, "password": "wrong-password"})
+        answers.append((attempt, "first" if app is one else "second", response.status_code))
+        print(
+            f"  attempt {attempt} on the {answers[-1][1]} process: {response.status_code}"
+            + (f" (Retry-After {response.headers['Retry-After']})" if response.status_code == 429 else "")
+        )
+    allowed = [status for attempt, _, status in answers if attempt <= args.limit]
+    over = [(where, status) for attempt, where, status in answers if attempt > args.limit]
+    check(set(allowed) == {401}, f"the first {args.limit} password checks are answered (401: wrong password)")
+    # Password checks each process itself had seen before answering 429 (the login in step 1 went to the second).
+    seen = {
+        where: sum(1 for attempt_, where_, _ in answers if where_ == where and attempt_ < attempt) + (where == "second")
+        for attempt, where, status in answers
+        if status == 429
+    }
+    check(
+        {status for _, status in over} == {429} and set(seen) == {"first", "second"},
+        f"check {args.limit + 1} and after are throttled (429) on both processes, when each had itself seen only"
+        f" {seen.get('first', '?')} and {seen.get('second', '?')} of them",
+    )
+
+
 def timed_get(client, path, **kwargs):
     started = time.monotonic()
     try:
@@ -391,8 +432,11 @@ def main():
     outage_parser.add_argument("--before", type=float, default=5)
     outage_parser.add_argument("--down", type=float, default=10)
     outage_parser.add_argument("--after", type=float, default=6)
+    scaleout_parser = sub.add_parser("scaleout")
+    scaleout_parser.add_argument("--apps", nargs=2, required=True)
+    scaleout_parser.add_argument("--limit", type=int, required=True)
     args = parser.parse_args()
-    {"replica": replica, "outage": outage}[args.command](args)
+    {"replica": replica, "outage": outage, "scaleout": scaleout}[args.command](args)
     if FAILURES:
         print(f"\n{len(FAILURES)} check(s) failed: {FAILURES}")
         sys.exit(1)
