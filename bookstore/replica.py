@@ -8,7 +8,8 @@ Only catalog models (books, authors, publishers, genres) are read from the repli
   write while the replica catches up. Anonymous clients cannot change the catalog, so they are not tracked;
 - finds the replica reachable. A replica that cannot be reached (checked once per request, with a short
   connect timeout) is left alone for DATABASE_REPLICA_RETRY_SECONDS in this process, and reads fall back to the
-  primary meanwhile.
+  primary meanwhile; a read whose replica query fails (the replica went away since the check) is served again
+  from the primary.
 
 Writes, and migrations, only ever go to the primary. Outside a request (management commands, the shell) every
 read is on the primary.
@@ -22,7 +23,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,10 @@ replica_health = ReplicaHealth()
 class RequestRouting:
     """One request's choice between replica and primary, made at its first catalog read and kept."""
 
-    def __init__(self, request):
+    def __init__(self, request, use_replica=None):
         self.request = request
-        self.decision = None
+        self.decision = use_replica
+        self.replica_failed = False
 
     def use_replica(self):
         if self.decision is None:
@@ -105,9 +107,23 @@ class RequestRouting:
             logger.warning("Cache unavailable; reading from the primary.", exc_info=True)
             return True
 
+    def watch(self, execute, sql, params, many, context):
+        """Execute wrapper of the replica's connection: notice a replica that dies under a query."""
+        try:
+            return execute(sql, params, many, context)
+        except (OperationalError, InterfaceError) as exc:
+            self.replica_failed = True
+            replica_health.mark_down(exc)
+            raise
+
 
 class ReplicaRoutingMiddleware:
-    """Make the request visible to the router, and remember a signed-in user's writes."""
+    """Make the request visible to the router, and remember a signed-in user's writes.
+
+    A read whose replica query failed (the replica went away between its health check and the query) is served
+    again from the primary: it only read, so running it twice changes nothing, and the client gets its answer
+    rather than a 503.
+    """
 
     def __init__(self, get_response):
         if ROUTER not in settings.DATABASE_ROUTERS:
@@ -115,14 +131,25 @@ class ReplicaRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _current.set(RequestRouting(request))
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        routing = RequestRouting(request)
+        response = self.routed(request, routing)
+        if routing.replica_failed and request.method in SAFE_METHODS and response.status_code >= 500:
+            logger.warning(
+                "A read failed on the replica; serving %s %s again from the primary.", request.method, request.path
+            )
+            connections[REPLICA].close()
+            response = self.routed(request, RequestRouting(request, use_replica=False))
         if request.method not in SAFE_METHODS:
             remember_write(request)
         return response
+
+    def routed(self, request, routing):
+        token = _current.set(routing)
+        try:
+            with connections[REPLICA].execute_wrapper(routing.watch):
+                return self.get_response(request)
+        finally:
+            _current.reset(token)
 
 
 def remember_write(request):

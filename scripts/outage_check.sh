@@ -27,5 +27,5 @@ gunicorn_start "$APP_PORT"
 $PY scripts/prod_checks.py outage --app "http://127.0.0.1:$APP_PORT" --cluster "$cluster" --pg-port "$PG_PORT" \
     --pg-version "$PG_VERSION"
 log "server log, most frequent lines:"
-cut -c25-180 "$WORKDIR/gunicorn-$APP_PORT.log" | sort | uniq -c | sort -rn | head -n 5
+{ cut -c25-180 "$WORKDIR/gunicorn-$APP_PORT.log" | sort | uniq -c | sort -rn | head -n 5; } || true
 log "outage_check done in $(($(date +%s) - started)) s"

@@ -142,6 +142,30 @@ def test_reads_fall_back_to_the_primary_while_the_replica_cannot_be_reached(monk
     assert replica_health.down_until > time.monotonic()
 
 
+def test_a_read_whose_replica_query_fails_is_served_again_from_the_primary(monkeypatch):
+    book = BookFactory()
+    replica = connections["replica"]
+    replica.ensure_connection()  # it passes the per-request check, then dies under the first query
+
+    class DeadCursor:
+        def execute(self, *args):
+            raise replica.Database.OperationalError("terminating connection due to administrator command")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(replica, "create_cursor", lambda name=None: DeadCursor())
+
+    with Queries() as queries:
+        response = APIClient().get(reverse("v1:book-detail", args=[book.pk]))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["title"] == book.title
+    assert queries.on(REPLICA)  # tried there first
+    assert queries.on(PRIMARY)
+    assert replica_health.down_until > time.monotonic()
+
+
 def test_reads_go_back_to_the_replica_once_it_is_retried(settings):
     book = BookFactory()
     settings.DATABASE_REPLICA_RETRY_SECONDS = 0.2
