@@ -42,6 +42,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz are answered before the Host check and the HTTPS redirect (a load balancer
+    # probes each machine by address, over plain HTTP).
+    "bookstore.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer (settings below).
     "csp.middleware.CSPMiddleware",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Makes the request visible to the database router (a no-op without DATABASE_REPLICA_URL).
+    "bookstore.replica.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "bookstore.urls"
@@ -82,6 +87,28 @@ TEMPLATES = [
 # SQLite by default so that a fresh machine needs nothing but Python; PostgreSQL through DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica, optional: catalog reads go to it, everything else (and every write and
+# migration) to the primary; a client that has just written reads from the primary for
+# DATABASE_REPLICA_STICKY_SECONDS; while the replica cannot be reached (connect timeout
+# DATABASE_REPLICA_CONNECT_TIMEOUT), reads fall back to the primary and it is tried again every
+# DATABASE_REPLICA_RETRY_SECONDS. See bookstore/replica.py.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_STICKY_SECONDS = env.float("DATABASE_REPLICA_STICKY_SECONDS", default=5)
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=5)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+            "DATABASE_REPLICA_CONNECT_TIMEOUT", default=2
+        )
+    # The test runner never creates it: in tests it is the default database under another name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["bookstore.replica.PrimaryReplicaRouter"]
+
+# /readyz waits at most this long for the database (connect and query); the cache's own timeouts bound its check.
+PROBE_TIMEOUT_SECONDS = env.float("DJANGO_PROBE_TIMEOUT", default=2)
 
 # CORS: pages served from these origins (e.g. a web shop at https://shop.example.com) may call the API from
 # a browser; none by default. Only /api/ answers them. Tokens travel in the Authorization header, not in
