@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one log line of every request, whichever middleware answers it.
+    "bookstore.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer (settings below).
     "csp.middleware.CSPMiddleware",
@@ -232,12 +234,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One JSON object per line on stderr (python-json-logger): timestamp, level, logger, message, the request's
+# `request_id` and `client` on every line written while a request is served, and the `extra` fields of the
+# call (`event`, ...). A traceback (exc_info) goes in `exc_info`, in the log only, never in a response.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"request_context": {"()": "bookstore.api.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # ISO 8601 in UTC, with microseconds
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_context"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Its 4xx warnings repeat the request line; its 5xx errors (with the traceback) stay.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Every page is served from this host alone: scripts only from files here (no inline script: Swagger UI's
