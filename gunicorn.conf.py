@@ -32,11 +32,13 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 
-# Stricter limits live in the proxy, which answers them in the envelope (deploy/nginx.conf): gunicorn's own
-# answers to these are HTML. Request line and header fields at gunicorn's maximum, so that whatever the proxy
-# lets through, gunicorn takes.
+# The proxy's limits are the stricter ones, and it answers them in the envelope (deploy/nginx.conf); gunicorn's
+# own answers are HTML. So gunicorn takes whatever the proxy lets through: a request line or a header field up to
+# its maximum (8190 bytes; nginx: 4 KiB), and as many fields as fit in nginx's 16 KiB of headers (4 bytes each at
+# the least), plus the few nginx adds.
 limit_request_line = 8190
 limit_request_field_size = 8190
+limit_request_fields = 4200
 
 # gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), shared by every
 # gunicorn of that user on the host: off, unless GUNICORN_CONTROL_SOCKET names a path of this app's own.
