@@ -138,7 +138,7 @@ def sigterm_check(port, env, worker_class, token, orders, log_path):
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=SLOW_REQUESTS)
     sent = time.monotonic()
     futures = [pool.submit(request, port, "POST", f"/api/v1/orders/{order}/payment/", token) for order in orders]
-    time.sleep(1.0)  # every request is on the wire and waiting for the provider
+    time.sleep(1.5)  # every request is on the wire and waiting for the provider
     term_at = time.monotonic()
     server.signal(signal.SIGTERM)
     results = [future.result() for future in futures]
@@ -151,7 +151,7 @@ def sigterm_check(port, env, worker_class, token, orders, log_path):
         f"SIGTERM with {len(orders)} slow requests in flight (provider {PROVIDER_DELAY:.0f} s, SIGTERM "
         f"{term_at - sent:.1f} s after sending): {statuses.count(201)} x 201, "
         f"{len(statuses) - statuses.count(201)} lost {sorted({str(s) for s in statuses if s != 201})}; "
-        f"{in_flight} answered after the SIGTERM; gunicorn exited {code} after {exited_at - term_at:.1f} s"
+        f"{in_flight} of them still open at the SIGTERM; gunicorn exited {code} after {exited_at - term_at:.1f} s"
     )
     return statuses.count(201) == len(orders) and in_flight == len(orders) and code == 0
 
