@@ -13,8 +13,9 @@ from pythonjsonlogger.json import JsonFormatter
 bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 
 # gthread: each worker accepts connections at once and serves them from a pool of threads. Measured against sync
-# and uvicorn workers on a catalog read (README): as fast as sync, and unlike sync a worker holds the requests it
-# has accepted, so a SIGTERM or a reload finishes them instead of resetting those still queued in the kernel.
+# and uvicorn workers on a catalog read (bench/worker_classes.sh, README): the most requests per second, and unlike
+# sync a worker holds the requests it has accepted, so a SIGTERM finishes them instead of resetting those still
+# queued in the kernel.
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
@@ -24,8 +25,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 # On SIGTERM or a reload, a worker stops accepting and finishes what it accepted, for at most this long.
 graceful_timeout = 30
-# Seconds a kept-alive connection may stay idle. Longer than a load balancer's own idle timeout would make the
-# balancer reuse connections gunicorn is closing; nginx (deploy/nginx.conf) opens a connection per request.
+# Seconds a kept-alive connection may stay idle. nginx (deploy/nginx.conf) opens a connection per request, so this
+# is for direct clients. A load balancer that keeps its connections to gunicorn open needs more than its own idle
+# timeout here (--keep-alive 75 behind a 60 s one), or it may send a request down a connection gunicorn is closing.
 keepalive = 5
 # Replace each worker after about this many requests, each at its own count (jitter), so that memory a worker
 # gathers over time is given back and the workers never restart all at once.
