@@ -89,8 +89,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_HEADERS = [*default_headers, "if-match", "if-none-match"]
-# What a script may read of an answer: the ETag to send back, where a new object is, when to retry.
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After"]
+# What a script may read of an answer: the ETag to send back, where a new object is, when to retry, and the request
+# id to quote when reporting a problem.
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-ID"]
 
 # Shared state (throttle counters, caches) lives in Redis when REDIS_URL is set, so every process sees it.
 # Short timeouts and one immediate retry: an unreachable Redis must cost milliseconds, not hang requests
