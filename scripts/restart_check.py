@@ -7,6 +7,8 @@
 2. Reload: a fresh gunicorn serves about 20 requests/s of catalog reads (each on a connection of its own, as
    nginx sends them), with two slow payment starts in flight, while the master gets SIGHUP twice (new workers
    start, the old ones finish what they accepted). Every request must succeed, and the workers must be new.
+3. Recycling: the same load with max_requests=25, so that workers are replaced every couple of seconds (what
+   gunicorn.conf.py's max_requests does now and then). Every request must succeed.
 
     DATABASE_URL=postgres://... .venv/bin/python scripts/restart_check.py [--port 8000] [--worker-class sync]
 
@@ -32,11 +34,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-PROVIDER_DELAY = 4.0
+PROVIDER_DELAY = 3.0
 SLOW_REQUESTS = 10
 RELOAD_RATE = 20  # requests per second
-RELOAD_SECONDS = 12
-RELOADS_AT = (4.0, 8.0)  # seconds into the load
+RELOAD_SECONDS = 9
+RELOADS_AT = (3.0, 6.0)  # seconds into the load
+RECYCLE_AFTER = 25  # max_requests of the recycling check
+RECYCLE_SECONDS = 6
 
 SEED = """
 import json
@@ -103,13 +107,14 @@ def request(port, method, path, token=None, timeout=30.0):
 
 
 class Server:
-    def __init__(self, port, env, worker_class, log_path):
+    def __init__(self, port, env, worker_class, log_path, extra=()):
         self.port = port
         self.log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         args = [GUNICORN, "-c", "gunicorn.conf.py", "bookstore.wsgi", "--bind", f"127.0.0.1:{port}"]
         args += ["--workers", "2", "--worker-class", worker_class]
         if worker_class == "sync":
             args += ["--threads", "1"]  # gunicorn turns sync with threads (gunicorn.conf.py has 8) into gthread
+        args += list(extra)
         self.process = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=self.log, stderr=self.log)  # noqa: S603
         deadline = time.monotonic() + 30
         while request(port, "GET", "/api/v1/books/?limit=1", timeout=2)[0] != 200:
@@ -156,44 +161,72 @@ def sigterm_check(port, env, worker_class, token, orders, log_path):
     return statuses.count(201) == len(orders) and in_flight == len(orders) and code == 0
 
 
+def steady_reads(port, seconds, pool, events=()):
+    """RELOAD_RATE catalog reads a second for `seconds`, each on a connection of its own; each (at, action) of
+    `events` runs `at` seconds in. Answers the reads' results and how many requests a second were sent."""
+    events = sorted(events, key=lambda event: event[0])
+    futures = []
+    started = time.monotonic()
+    for tick in range(int(RELOAD_RATE * seconds)):
+        while events and time.monotonic() - started >= events[0][0]:
+            events.pop(0)[1]()
+        futures.append(pool.submit(request, port, "GET", f"/api/v1/books/?limit=5&offset={tick % 100}"))
+        time.sleep(max(0.0, started + (tick + 1) / RELOAD_RATE - time.monotonic()))
+    rate = len(futures) / (time.monotonic() - started)
+    return [future.result() for future in futures], rate
+
+
+def summary(results):
+    statuses = [outcome for outcome, _, _ in results]
+    failed = [status for status in statuses if status != 200]
+    slowest = max(duration for _, duration, _ in results)
+    return (
+        failed,
+        f"{len(results)} reads, {len(failed)} failed {sorted({str(s) for s in failed})}, slowest {slowest:.2f} s",
+    )
+
+
 def reload_check(port, env, worker_class, token, orders, log_path):
     server = Server(port, env, worker_class, log_path)
     before = server.workers()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=64)
-    futures = []
-    started = time.monotonic()
-    reloads = list(RELOADS_AT)
-    slow_starts = [at - 0.5 for at in RELOADS_AT]  # a slow request in flight across each reload
     slow = []
-    for tick in range(RELOAD_RATE * RELOAD_SECONDS):
-        now = time.monotonic() - started
-        if slow_starts and now >= slow_starts[0]:
-            slow_starts.pop(0)
-            order = orders[len(slow)]
-            slow.append(pool.submit(request, port, "POST", f"/api/v1/orders/{order}/payment/", token))
-        if reloads and now >= reloads[0]:
-            server.signal(signal.SIGHUP)
-            reloads.pop(0)
-        futures.append(pool.submit(request, port, "GET", f"/api/v1/books/?limit=5&offset={tick % 100}"))
-        time.sleep(max(0.0, started + (tick + 1) / RELOAD_RATE - time.monotonic()))
-    elapsed = time.monotonic() - started
-    results = [future.result() for future in futures]
-    slow_results = [future.result() for future in slow]
+
+    def start_slow():
+        order = orders[len(slow)]
+        slow.append(pool.submit(request, port, "POST", f"/api/v1/orders/{order}/payment/", token))
+
+    events = [(at, lambda: server.signal(signal.SIGHUP)) for at in RELOADS_AT]
+    events += [(at - 0.5, start_slow) for at in RELOADS_AT]  # a slow request in flight across each reload
+    results, rate = steady_reads(port, RELOAD_SECONDS, pool, events)
+    slow_statuses = [future.result()[0] for future in slow]
     time.sleep(1.0)
     after = server.workers()
     code = server.stop()
-    statuses = [outcome for outcome, _, _ in results]
-    failed = [status for status in statuses if status != 200]
-    slow_statuses = [outcome for outcome, _, _ in slow_results]
-    slowest = max(duration for _, duration, _ in results)
+    failed, reads = summary(results)
     print(
-        f"Reload (SIGHUP x {len(RELOADS_AT)}) under {len(results) / elapsed:.1f} requests/s for {elapsed:.1f} s: "
-        f"{len(results)} reads, {len(failed)} failed {sorted({str(s) for s in failed})}, slowest {slowest:.2f} s; "
+        f"Reload (SIGHUP x {len(RELOADS_AT)}) under {rate:.1f} requests/s for {RELOAD_SECONDS} s: {reads}; "
         f"slow payment starts across the reloads: {slow_statuses}; workers {before} -> {after}; "
         f"gunicorn exited {code}"
     )
     renewed = not set(before) & set(after) and len(after) == len(before)
     return not failed and all(status == 201 for status in slow_statuses) and renewed and code == 0
+
+
+def recycle_check(port, env, worker_class, log_path):
+    """max_requests at work: each worker replaced after a few dozen requests, under the same steady load."""
+    extra = ["--max-requests", str(RECYCLE_AFTER), "--max-requests-jitter", "10"]
+    server = Server(port, env, worker_class, log_path, extra)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=64)
+    results, rate = steady_reads(port, RECYCLE_SECONDS, pool)
+    code = server.stop()
+    recycled = log_path.read_text(errors="replace").count("Autorestarting worker")
+    failed, reads = summary(results)
+    print(
+        f"Workers replaced by max_requests={RECYCLE_AFTER} (jitter 10) under {rate:.1f} requests/s for "
+        f"{RECYCLE_SECONDS} s: {reads}; {recycled} workers replaced; gunicorn exited {code}"
+    )
+    return not failed and recycled >= 1 and code == 0
 
 
 def main():
@@ -217,10 +250,16 @@ def main():
         try:
             ok = sigterm_check(port, env, options.worker_class, token, orders[:SLOW_REQUESTS], log_path)
             ok = reload_check(port, env, options.worker_class, token, orders[SLOW_REQUESTS:], log_path) and ok
+            recycle_log = Path(workdir) / "gunicorn-recycle.log"
+            ok = recycle_check(port, env, options.worker_class, recycle_log) and ok
         finally:
-            lines = log_path.read_text(errors="replace").splitlines() if log_path.exists() else []
+            lines = [
+                line
+                for log in sorted(Path(workdir).glob("*.log"))
+                for line in log.read_text(errors="replace").splitlines()
+            ]
             errors = [line for line in lines if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line]
-            print(f"gunicorn log: {len(lines)} lines, {len(errors)} errors")
+            print(f"gunicorn logs: {len(lines)} lines, {len(errors)} errors")
             for line in errors[:10]:
                 print("  " + line[:400])
         print(f"{'PASS' if ok else 'FAIL'}: total {time.monotonic() - began:.1f} s")
