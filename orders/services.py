@@ -5,6 +5,7 @@ in id order. Every order move locks the order row first, so two moves of one ord
 sees the first's result.
 """
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from bookstore.api.logs import log_event
 from catalog.models import Book
 from catalog.services import stock_release, stock_reserve
 
@@ -19,6 +21,7 @@ from .errors import CartEmpty, CurrencyMismatch, InvalidStatusTransition
 from .models import MAX_QUANTITY, Cart, CartItem, Order, OrderLine, OrderSerial, OrderStatusChange
 
 Status = Order.Status
+logger = logging.getLogger(__name__)
 
 
 def is_order_manager(user) -> bool:
@@ -115,6 +118,16 @@ def order_place(*, user, shipping_address: dict) -> Order:
     OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(order=order, status=Status.PENDING_PAYMENT, by=user)
     cart.items.all().delete()
+    log_event(
+        logger,
+        "order_placed",
+        f"Order {order.number} placed",
+        order_id=order.pk,
+        status=Status.PENDING_PAYMENT,
+        by=user.pk,
+        total=str(order.total),
+        currency=order.currency,
+    )
     return order
 
 
@@ -123,10 +136,23 @@ def _move(order: Order, *, to: str, allowed_from: set[str], by) -> Order:
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status not in allowed_from:
         raise InvalidStatusTransition(details={"status": locked.status, "requested": to})
+    _log_status_change(locked, previous=locked.status, to=to, by=by.pk if by is not None else None)
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(order=locked, status=to, by=by)
     return locked
+
+
+def _log_status_change(order: Order, *, previous: str, to: str, by: int | None) -> None:
+    log_event(
+        logger,
+        "order_status_changed",
+        f"Order {order.number}: {previous} -> {to}",
+        order_id=order.pk,
+        previous=previous,
+        status=to,
+        by=by,
+    )
 
 
 def _require_manager(user) -> None:
@@ -187,6 +213,7 @@ def order_payment_update(*, order: Order, payment_status: str) -> Order:
     fields = ["payment_status", "updated_at"]
     if payment_status == Order.PaymentStatus.SUCCEEDED:
         if locked.status == Status.PENDING_PAYMENT:
+            _log_status_change(locked, previous=locked.status, to=Status.PAID, by=None)
             locked.status = Status.PAID
             fields.append("status")
             OrderStatusChange.objects.create(order=locked, status=Status.PAID, by=None)

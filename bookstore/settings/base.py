@@ -43,8 +43,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: /healthz and /readyz are answered before the Host check and the HTTPS redirect (a load balancer
-    # probes each machine by address, over plain HTTP).
+    # probes each machine by address, over plain HTTP), and write no request log line (a probe every few
+    # seconds from every balancer would drown the log).
     "bookstore.probes.ProbeMiddleware",
+    # Then the request id and the one log line of every other request, whichever middleware answers it.
+    "bookstore.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer (settings below).
     "csp.middleware.CSPMiddleware",
@@ -116,8 +119,9 @@ PROBE_TIMEOUT_SECONDS = env.float("DJANGO_PROBE_TIMEOUT", default=2)
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_HEADERS = [*default_headers, "if-match", "if-none-match"]
-# What a script may read of an answer: the ETag to send back, where a new object is, when to retry.
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After"]
+# What a script may read of an answer: the ETag to send back, where a new object is, when to retry, and the request
+# id to quote when reporting a problem.
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-ID"]
 
 # Shared state (throttle counters, caches) lives in Redis when REDIS_URL is set, so every process sees it.
 # Short timeouts and one immediate retry: an unreachable Redis must cost milliseconds, not hang requests
@@ -261,12 +265,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One JSON object per line on stderr (python-json-logger): timestamp, level, logger, message, the request's
+# `request_id` and `client` on every line written while a request is served, and the `extra` fields of the
+# call (`event`, ...). A traceback (exc_info) goes in `exc_info`, in the log only, never in a response.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"request_context": {"()": "bookstore.api.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # ISO 8601 in UTC, with microseconds
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_context"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Its 4xx warnings repeat the request line; its 5xx errors (with the traceback) stay.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Every page is served from this host alone: scripts only from files here (no inline script: Swagger UI's
