@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from bookstore.api.serializers import StrictFieldsMixin
 
-from .roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
+from .roles import CATALOG_MANAGERS, CUSTOMERS, MODERATORS, ORDER_MANAGERS
 from .services import user_update_profile
 from .tokens import UserRefreshToken, user_for_token
 
@@ -113,7 +113,7 @@ class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         source="groups",
         slug_field="name",
         many=True,
-        queryset=Group.objects.filter(name__in=[CUSTOMERS, CATALOG_MANAGERS, ORDER_MANAGERS]),
+        queryset=Group.objects.filter(name__in=[CUSTOMERS, CATALOG_MANAGERS, ORDER_MANAGERS, MODERATORS]),
         required=False,
     )
 

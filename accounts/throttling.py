@@ -72,7 +72,22 @@ class FallbackCache:
 fallback_cache = FallbackCache()
 
 
-class AddressThrottle(SimpleRateThrottle):
+def account_digest(email: str) -> str:
+    """An account's key in the counters (and in the logs): a digest of the email as the account bucket counts it,
+    so neither the address nor a password typed into the email field is ever written anywhere."""
+    return hashlib.sha256(email.strip().casefold().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class LoggedThrottleMixin:
+    """A refusal is a notable event: one `throttled` log line naming the bucket (the request line and the
+    client address come with it)."""
+
+    def throttle_failure(self):
+        logger.warning("Throttled (%s)", self.scope, extra={"event": "throttled", "scope": self.scope})
+        return super().throttle_failure()
+
+
+class AddressThrottle(LoggedThrottleMixin, SimpleRateThrottle):
     """Password checks per client address (as DRF reads it: REMOTE_ADDR, or X-Forwarded-For as far
     as NUM_PROXIES trusts it), whether or not the request is signed in."""
 
@@ -92,8 +107,7 @@ class AccountThrottle(AddressThrottle):
         email = self.account_email(request)
         if email is None:
             return None  # nobody named: validation refuses the request before any password check
-        digest = hashlib.sha256(email.strip().casefold().encode("utf-8", "surrogatepass")).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+        return self.cache_format % {"scope": self.scope, "ident": account_digest(email)}
 
     def account_email(self, request):
         return request.user.email if request.user.is_authenticated else None
@@ -134,7 +148,16 @@ def throttle_login_posts(view):
     return wrapper
 
 
-class ScopedThrottle(ScopedRateThrottle):
+class ScopedThrottle(LoggedThrottleMixin, ScopedRateThrottle):
     """DRF's per-client scoped throttle (registration, refresh), counting in the fallback cache."""
 
     cache = fallback_cache
+
+
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    """Django's `user_login_failed` (every password login: the API's token endpoint, the admin and browsable-API
+    forms): one `login_failed` line with the account's digest, so an operator sees guesses at one account from
+    many addresses. Connected in accounts/apps.py."""
+    email = credentials.get("email", credentials.get("username"))
+    account = account_digest(email)[:16] if isinstance(email, str) else None
+    logger.warning("Login failed", extra={"event": "login_failed", "account": account})

@@ -118,6 +118,9 @@ def serve(app: str, port: int, env: dict, workdir: str, name: str) -> subprocess
     command = [
         PYTHON, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
         "--control-socket", f"{workdir}/{name}.sock", "--log-level", "warning", "--timeout", "120",
+        # gunicorn.conf.py (the production configuration: gthread workers) applies to both servers; steady state
+        # is measured, without its worker recycling every ~1,000 requests.
+        "--max-requests", "0",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 -- our own gunicorn, fixed arguments
     deadline = time.monotonic() + 30

@@ -31,6 +31,9 @@ json_build_object(
     ), '[]'::json),
     'price', json_build_object('amount', b.price::text, 'currency', b.currency),
     'availability', json_build_object('in_stock', b.stock > 0, 'quantity', b.stock),
+    'rating', json_build_object(
+        'average', CASE WHEN b.rating_count > 0 THEN b.rating_average::text END, 'count', b.rating_count
+    ),
     'is_active', b.is_active,
     'created_at', {created_at},
     'updated_at', {updated_at}

@@ -17,8 +17,12 @@ class PublicAPIRootView(APIRootView):
 
     name = "Bookstore API"
     permission_classes = [AllowAny]
-    # After the resources: where to read about them and how to get a token (the auth links take POST).
+    # After the resources: the signed-in user's cart (not a router resource, so listed here: a client exploring
+    # from the root would not find it otherwise; the lines URL takes POST), where to read about them and how to
+    # get a token (the auth links take POST).
     more_links = {
+        "cart": "cart",
+        "cart-items": "cart-item-list",
         "docs": "swagger-ui",
         "redoc": "redoc",
         "schema": "schema",
@@ -50,5 +54,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
+    path("", include("reviews.urls")),
     path("", include(router.urls)),
 ]

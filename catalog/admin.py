@@ -27,9 +27,20 @@ class BookAdmin(admin.ModelAdmin):
     autocomplete_fields = ["publisher"]
     filter_horizontal = ["genres"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["rating_average", "rating_count", "created_at", "updated_at"]
     inlines = [BookAuthorInline]
     list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        # The rating is kept by the reviews' writes under the book's row lock; saving every field loaded with
+        # the form would write back the rating as it was then, over a review that came in meanwhile.
+        if change:
+            rating = {"rating_average", "rating_count"}
+            obj.save(
+                update_fields=[f.name for f in Book._meta.concrete_fields if not f.primary_key and f.name not in rating]
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__author")

@@ -8,7 +8,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from bookstore.api.filters import AmountFilter, BoundedSearchFilter, IdFilter, IdInFilter, IsoDateFilter
+from bookstore.api.filters import (
+    AmountFilter,
+    BoundedSearchFilter,
+    IdFilter,
+    IdInFilter,
+    IsoDateFilter,
+    PatternDecimalField,
+)
 
 from . import search
 from .isbn import isbn_search_term, normalize_isbn
@@ -26,6 +33,20 @@ ISBN_PATTERN = r"^[0-9Xx-]{10,17}$"
 @extend_schema_field({"type": "string", "pattern": ISBN_PATTERN})
 class ISBNFilter(filters.CharFilter):
     """An ISBN in any accepted form."""
+
+
+# 1 to 5 with up to two decimals: the values an average rating takes.
+RATING = re.compile(r"[1-4](\.[0-9]{1,2})?|5(\.00?)?")
+
+
+@extend_schema_field({"type": "string", "pattern": f"^(?:{RATING.pattern})$"})
+class RatingFilter(filters.NumberFilter):
+    """An average rating from 1 to 5, e.g. 4 or 3.5."""
+
+    field_class = PatternDecimalField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, pattern=RATING, message="Enter a rating from 1 to 5, e.g. 3.5.", **kwargs)
 
 
 class PublisherFilter(filters.FilterSet):
@@ -69,6 +90,11 @@ class BookFilter(filters.FilterSet):
     published_before = IsoDateFilter(
         field_name="publication_date", lookup_expr="lte", label="Published on or before this date (YYYY-MM-DD)."
     )
+    rating_min = RatingFilter(
+        field_name="rating_average",
+        lookup_expr="gte",
+        label="Lowest average rating (1 to 5), e.g. 4; unrated books are left out.",
+    )
     isbn = ISBNFilter(method="filter_isbn", label="ISBN-13 or ISBN-10, hyphens allowed; a wrong check digit is a 400.")
 
     class Meta:
@@ -84,6 +110,7 @@ class BookFilter(filters.FilterSet):
             "in_stock",
             "published_after",
             "published_before",
+            "rating_min",
             "isbn",
         ]
 
@@ -121,7 +148,7 @@ class BookSearchFilter(BoundedSearchFilter):
         return [isbn_search_term(term) for term in super().get_search_terms(request)]
 
     def filter_queryset(self, request, queryset, view):
-        if not search.is_available():
+        if not search.is_available(queryset.db):
             return super().filter_queryset(request, queryset, view)
         terms = super().get_search_terms(request)
         if not terms:

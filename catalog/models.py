@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
@@ -119,8 +119,9 @@ class BookQuerySet(models.QuerySet):
 
     def stored_count(self, *, include_inactive: bool) -> int | None:
         """How many books there are (active ones, or all) as the counter PostgreSQL keeps exact in every write's
-        transaction (migration 0005): one primary-key read instead of a COUNT(*) over the table. None where
+        transaction (migration 0006): one primary-key read instead of a COUNT(*) over the table. None where
         there is no counter (SQLite)."""
+        connection = connections[self.db]
         if connection.vendor != "postgresql":
             return None
         with connection.cursor() as cursor:
@@ -171,6 +172,11 @@ class Book(models.Model):
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     stock = models.IntegerField(default=0, validators=[MinValueValidator(0), MaxValueValidator(2_147_483_647)])
     is_active = models.BooleanField(default=True)
+    # The readers' rating, kept by book_rating_set from the visible reviews (0.00 and 0 before the first).
+    rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, default=0, editable=False, validators=[MaxValueValidator(5)]
+    )
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Derived: the byline's names in order, which the search document (PostgreSQL) weighs after the title. The
@@ -186,6 +192,7 @@ class Book(models.Model):
             models.Index(fields=["price", "id"], name="catalog_book_price_idx"),
             models.Index(fields=["publication_date", "id"], name="catalog_book_pubdate_idx"),
             models.Index(fields=["created_at", "id"], name="catalog_book_created_idx"),
+            models.Index(fields=["rating_average", "id"], name="catalog_book_rating_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -198,10 +205,20 @@ class Book(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_book_price_not_negative"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_book_stock_not_negative"),
             models.CheckConstraint(condition=Exact(Length("isbn"), 13), name="catalog_book_isbn_13_digits"),
+            models.CheckConstraint(
+                condition=Q(rating_count=0, rating_average=0)
+                | Q(rating_count__gt=0, rating_average__gte=1, rating_average__lte=5),
+                name="catalog_book_rating_range",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def rating(self):
+        """The average rating, or None before the first (visible) review."""
+        return self.rating_average if self.rating_count else None
 
 
 class BookAuthor(models.Model):

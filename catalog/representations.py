@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from rest_framework import serializers
 
 from .models import Author, Book, BookAuthor, Genre
@@ -33,6 +33,8 @@ COLUMNS = [
     "price",
     "currency",
     "stock",
+    "rating_average",
+    "rating_count",
     "is_active",
     "created_at",
     "updated_at",
@@ -40,6 +42,7 @@ COLUMNS = [
 
 # The serializers' own fields turn the scalar values into text, so that every value is written as they write it.
 _price = serializers.DecimalField(max_digits=10, decimal_places=2)
+_rating = serializers.DecimalField(max_digits=3, decimal_places=2)
 _date = serializers.DateField()
 _datetime = serializers.DateTimeField()
 
@@ -59,13 +62,14 @@ GENRES_SQL = (
 )
 
 
-def _relations(book_ids: list[int]) -> tuple[dict, dict]:
-    """Each book's byline (in order) and genres (by name), in one query each."""
+def _relations(book_ids: list[int], using: str) -> tuple[dict, dict]:
+    """Each book's byline (in order) and genres (by name), in one query each, from the database `using` (the
+    one the page was read from: the primary or a replica)."""
     credits, genres = defaultdict(list), defaultdict(list)
     if not book_ids:
         return credits, genres
     placeholders = ", ".join(["%s"] * len(book_ids))
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(CREDITS_SQL.format(ids=placeholders), book_ids)
         for book_id, author_id, name, role in cursor.fetchall():
             credits[book_id].append((author_id, name, role))
@@ -82,6 +86,11 @@ def _timestamp(value) -> str:
         text = value.replace(tzinfo=None).isoformat()
         return f"{text}Z"
     return _datetime.to_representation(value)
+
+
+def _rating_average(row: dict) -> str | None:
+    """The average rating, or None before the first (visible) review (Book.rating)."""
+    return _rating.to_representation(row["rating_average"]) if row["rating_count"] else None
 
 
 def _common(row: dict) -> dict:
@@ -101,9 +110,9 @@ def _common(row: dict) -> dict:
     }
 
 
-def books_v1(rows: list[dict]) -> list[dict]:
-    """v1 books: `authors` as [{id, role}], `genres` as ids, `price` and `currency`, `stock`."""
-    credits, genres = _relations([row["id"] for row in rows])
+def books_v1(rows: list[dict], *, using: str = "default") -> list[dict]:
+    """v1 books: `authors` as [{id, role}], `genres` as ids, `price` and `currency`, `stock`, `rating_average`."""
+    credits, genres = _relations([row["id"] for row in rows], using)
     return [
         {
             **_common(row),
@@ -112,6 +121,8 @@ def books_v1(rows: list[dict]) -> list[dict]:
             "price": _price.to_representation(row["price"]),
             "currency": row["currency"],
             "stock": row["stock"],
+            "rating_average": _rating_average(row),
+            "rating_count": row["rating_count"],
             "is_active": row["is_active"],
             "created_at": _timestamp(row["created_at"]),
             "updated_at": _timestamp(row["updated_at"]),
@@ -120,9 +131,9 @@ def books_v1(rows: list[dict]) -> list[dict]:
     ]
 
 
-def books_v2(rows: list[dict]) -> list[dict]:
-    """v2 books: authors and genres as objects, price with its currency, availability."""
-    credits, genres = _relations([row["id"] for row in rows])
+def books_v2(rows: list[dict], *, using: str = "default") -> list[dict]:
+    """v2 books: authors and genres as objects, price with its currency, availability, rating."""
+    credits, genres = _relations([row["id"] for row in rows], using)
     return [
         {
             **_common(row),
@@ -130,6 +141,7 @@ def books_v2(rows: list[dict]) -> list[dict]:
             "genres": [{"id": genre_id, "name": name, "slug": slug} for genre_id, name, slug in genres[row["id"]]],
             "price": {"amount": _price.to_representation(row["price"]), "currency": row["currency"]},
             "availability": {"in_stock": row["stock"] > 0, "quantity": row["stock"]},
+            "rating": {"average": _rating_average(row), "count": row["rating_count"]},
             "is_active": row["is_active"],
             "created_at": _timestamp(row["created_at"]),
             "updated_at": _timestamp(row["updated_at"]),

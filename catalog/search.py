@@ -1,11 +1,11 @@
 """Book search on PostgreSQL: a stored, weighted full-text search document (title A, author names B, subtitle C,
-ISBN D; migration 0004) ranked by relevance, with misspelt words corrected from a vocabulary through trigram
+ISBN D; migration 0005) ranked by relevance, with misspelt words corrected from a vocabulary through trigram
 similarity, and ISBNs in any accepted form looked up exactly. Other databases use the simple fallback in
 catalog/filters.py."""
 
 import re
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 
@@ -21,8 +21,8 @@ MIN_CORRECTED_LENGTH = 4
 RANK = "search_rank"
 
 
-def is_available() -> bool:
-    return connection.vendor == "postgresql"
+def is_available(using: str = "default") -> bool:
+    return connections[using].vendor == "postgresql"
 
 
 def search_vocabulary_add(*texts: str) -> None:
@@ -66,14 +66,14 @@ def search_vocabulary_rebuild() -> None:
         )
 
 
-def corrections(words: list[str]) -> dict[str, list[str]]:
+def corrections(words: list[str], using: str = "default") -> dict[str, list[str]]:
     """For each word that no vocabulary word starts with, the known words most like it (one query). Likeness is
     pg_trgm's trigram similarity above its threshold (0.3 by default; "tolkein" and "tolkien" score 0.45), found
     through the vocabulary's trigram index."""
     words = [word for word in words if len(word) >= MIN_CORRECTED_LENGTH and not any(c.isdigit() for c in word)]
     if not words:
         return {}
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             """
             SELECT typed, ARRAY(
@@ -91,11 +91,11 @@ def corrections(words: list[str]) -> dict[str, list[str]]:
         return {typed: found for typed, found in cursor.fetchall() if found}
 
 
-def tsquery_for(terms: list[str]) -> str | None:
+def tsquery_for(terms: list[str], using: str = "default") -> str | None:
     """A to_tsquery() text: every term must match (AND); a word matches as a prefix ("tolk" finds "tolkien"),
     and a word the vocabulary does not know matches any of its corrections instead."""
     words = [[word.lower() for word in WORD.findall(term)] for term in terms]
-    fixes = corrections(sorted({word for group in words for word in group}))
+    fixes = corrections(sorted({word for group in words for word in group}), using)
     parts = []
     for group in words:
         for word in group:
@@ -113,7 +113,7 @@ def search(queryset, *, text_terms: list[str], isbns: list[str]):
     """Books matching every term, annotated with their relevance and ordered by it (then title, id)."""
     for isbn in isbns:
         queryset = queryset.filter(isbn=isbn)  # the unique index: an exact lookup
-    query = tsquery_for(text_terms)
+    query = tsquery_for(text_terms, queryset.db)
     if query is None:
         return queryset
     # The query text is a bound parameter; the only text put into the SQL is the model's own table name.

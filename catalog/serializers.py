@@ -34,6 +34,17 @@ class ISBNField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
+class RatingAverageField(serializers.DecimalField):
+    """A book's average rating as a decimal string with 2 places, or null before its first review."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=3, decimal_places=2, source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, book):
+        rating = book.rating
+        return None if rating is None else super().to_representation(rating)
+
+
 class SluggedSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The slug is optional on create: without one, the create service makes a unique one from the
     name (or title)."""
@@ -172,6 +183,7 @@ class BookSerializer(SluggedSerializer):
     )
     # The create form shows the box ticked: a new book is active unless it is unticked, as in JSON.
     is_active = FormCheckboxField(required=False, initial=True)
+    rating_average = RatingAverageField(help_text="The readers' average rating (1 to 5), null before any review.")
 
     class Meta:
         model = Book
@@ -192,11 +204,13 @@ class BookSerializer(SluggedSerializer):
             "price",
             "currency",
             "stock",
+            "rating_average",
+            "rating_count",
             "is_active",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["rating_count", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False}}
 
     def validate_authors(self, credits):
@@ -250,6 +264,11 @@ class AvailabilitySerializer(serializers.Serializer):
         return book.stock > 0
 
 
+class RatingSerializer(serializers.Serializer):
+    average = RatingAverageField(help_text="The readers' average rating (1 to 5), null before any review.")
+    count = serializers.IntegerField(source="rating_count", read_only=True)
+
+
 class BookV2Serializer(serializers.ModelSerializer):
     """A book in v2: authors and genres as objects, price with its currency, availability."""
 
@@ -257,6 +276,7 @@ class BookV2Serializer(serializers.ModelSerializer):
     genres = GenreRefSerializer(many=True, read_only=True)
     price = PriceSerializer(source="*", read_only=True)
     availability = AvailabilitySerializer(source="*", read_only=True)
+    rating = RatingSerializer(source="*", read_only=True)
 
     class Meta:
         model = Book
@@ -276,6 +296,7 @@ class BookV2Serializer(serializers.ModelSerializer):
             "genres",
             "price",
             "availability",
+            "rating",
             "is_active",
             "created_at",
             "updated_at",

@@ -1,6 +1,7 @@
 """Writes to the catalog that span several models, or that must hold under concurrent writers."""
 
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -185,3 +186,20 @@ def stock_release(*, lines: Mapping[int, int]) -> None:
     locked = Book.objects.select_for_update().filter(pk__in=lines).order_by("id").values_list("pk", flat=True)
     for book_id in list(locked):
         Book.objects.filter(pk=book_id).update(stock=F("stock") + lines[book_id], updated_at=timezone.now())
+
+
+RATING_MIN, RATING_MAX = 1, 5
+
+
+@transaction.atomic
+def book_rating_set(*, book: Book, count: int, total: int) -> Book:
+    """Store a book's rating from the `count` visible ratings adding up to `total`: the average to 2 places
+    (half up). Exact only when the caller holds the book's row lock (`select_for_update`) from before it
+    counted until its transaction commits, as the reviews' services do: every writer then counts after the
+    one before it committed. `updated_at` stays: the rating is the readers', not an edit of the book."""
+    if count < 0 or not RATING_MIN * count <= total <= RATING_MAX * count:
+        raise ValueError(f"{count} ratings of {RATING_MIN} to {RATING_MAX} cannot add up to {total}.")
+    average = (Decimal(total) / count).quantize(Decimal("0.01"), ROUND_HALF_UP) if count else Decimal("0.00")
+    Book.objects.filter(pk=book.pk).update(rating_average=average, rating_count=count)
+    book.rating_average, book.rating_count = average, count
+    return book

@@ -26,7 +26,8 @@ class BookViewSet(ResourceViewSet):
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
     # A v2 cursor keeps the position of a non-null field, so the nullable publication date is v1's only.
     ordering_fields = ByVersion(
-        ["title", "price", "publication_date", "created_at"], v2=["title", "price", "created_at"]
+        ["title", "price", "publication_date", "created_at", "rating_average"],
+        v2=["title", "price", "created_at", "rating_average"],
     )
 
     # Query parameters that neither filter nor search: a list with no others counts from the stored counter.
@@ -51,13 +52,14 @@ class BookViewSet(ResourceViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         # Annotations (search relevance) stay selected: the order, and so a cursor, may use them.
         rows = self.paginate_queryset(queryset.values(*COLUMNS, *queryset.query.annotations))
-        return self.get_paginated_response(self.representations(rows))
+        return self.get_paginated_response(self.representations(rows, using=queryset.db))
 
     def retrieve(self, request, *args, **kwargs):
         if not self.reads_rows():
             return super().retrieve(request, *args, **kwargs)
-        row = get_object_or_404(self.filter_queryset(self.get_queryset()).values(*COLUMNS), pk=self.kwargs["pk"])
-        return Response(self.representations([row])[0])
+        queryset = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
+        row = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return Response(self.representations([row], using=queryset.db)[0])
 
     def known_count(self):
         """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""

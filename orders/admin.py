@@ -10,26 +10,62 @@ from . import services
 from .models import Order, OrderLine, OrderStatusChange
 
 
-class OrderLineInline(admin.TabularInline):
+class LinksOnlyWhereAllowed:
+    """Django's admin links a read-only relation to the related object's change page for everyone; an order
+    manager, who may not open users or books, would follow the link to a 403. A relation named in
+    `plain_fields` is shown as plain text (by the display method named there) to those who may not view it."""
+
+    plain_fields: dict[str, str] = {}
+
+    def _may_view(self, request, model) -> bool:
+        model_admin = self.admin_site._registry.get(model)
+        return model_admin is not None and model_admin.has_view_permission(request)
+
+    def _allowed(self, request, names):
+        return [
+            self.plain_fields[name]
+            if name in self.plain_fields and not self._may_view(request, self.model._meta.get_field(name).related_model)
+            else name
+            for name in names
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self._allowed(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._allowed(request, super().get_readonly_fields(request, obj))
+
+
+class OrderLineInline(LinksOnlyWhereAllowed, admin.TabularInline):
     model = OrderLine
     fields = ["book", "title", "isbn", "unit_price", "quantity"]
     readonly_fields = fields
+    plain_fields = {"book": "book_text"}
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="book")
+    def book_text(self, line):
+        return str(line.book)
 
-class OrderStatusChangeInline(admin.TabularInline):
+
+class OrderStatusChangeInline(LinksOnlyWhereAllowed, admin.TabularInline):
     model = OrderStatusChange
     fields = ["status", "at", "by"]
     readonly_fields = fields
+    plain_fields = {"by": "by_text"}
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="by")
+    def by_text(self, change):
+        return str(change.by) if change.by else None
 
 
 def lifecycle_action(service, description):
@@ -54,8 +90,9 @@ def lifecycle_action(service, description):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """Orders are read here and moved only by the lifecycle actions: no field is edited by hand."""
+class OrderAdmin(LinksOnlyWhereAllowed, admin.ModelAdmin):
+    """Orders are read here and moved only by the lifecycle actions: no field is edited by hand, so the order's
+    page offers no Save button."""
 
     list_display = ["number", "user", "status", "payment_status", "needs_refund", "total", "currency", "created_at"]
     list_filter = ["status", "payment_status", "needs_refund", ("user", admin.RelatedOnlyFieldListFilter)]
@@ -77,6 +114,7 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     readonly_fields = fields
+    plain_fields = {"user": "customer"}
     inlines = [OrderLineInline, OrderStatusChangeInline]
     actions = [
         lifecycle_action(services.order_ship, "Ship"),
@@ -90,3 +128,11 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        nothing_to_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **nothing_to_save})
+
+    @admin.display(description="user")
+    def customer(self, order):
+        return str(order.user)

@@ -5,12 +5,15 @@ in id order. Every order move locks the order row first, so two moves of one ord
 sees the first's result.
 """
 
-from collections.abc import Callable
+import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
+from bookstore.api.logs import log_event
 from catalog.models import Book
 from catalog.services import stock_release, stock_reserve
 
@@ -18,6 +21,7 @@ from .errors import CartEmpty, CurrencyMismatch, InvalidStatusTransition
 from .models import MAX_QUANTITY, Cart, CartItem, Order, OrderLine, OrderSerial, OrderStatusChange
 
 Status = Order.Status
+logger = logging.getLogger(__name__)
 
 
 def is_order_manager(user) -> bool:
@@ -114,6 +118,16 @@ def order_place(*, user, shipping_address: dict) -> Order:
     OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(order=order, status=Status.PENDING_PAYMENT, by=user)
     cart.items.all().delete()
+    log_event(
+        logger,
+        "order_placed",
+        f"Order {order.number} placed",
+        order_id=order.pk,
+        status=Status.PENDING_PAYMENT,
+        by=user.pk,
+        total=str(order.total),
+        currency=order.currency,
+    )
     return order
 
 
@@ -122,10 +136,23 @@ def _move(order: Order, *, to: str, allowed_from: set[str], by) -> Order:
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status not in allowed_from:
         raise InvalidStatusTransition(details={"status": locked.status, "requested": to})
+    _log_status_change(locked, previous=locked.status, to=to, by=by.pk if by is not None else None)
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(order=locked, status=to, by=by)
     return locked
+
+
+def _log_status_change(order: Order, *, previous: str, to: str, by: int | None) -> None:
+    log_event(
+        logger,
+        "order_status_changed",
+        f"Order {order.number}: {previous} -> {to}",
+        order_id=order.pk,
+        previous=previous,
+        status=to,
+        by=by,
+    )
 
 
 def _require_manager(user) -> None:
@@ -158,23 +185,19 @@ def order_deliver(*, order: Order, by) -> Order:
     return _move(order, to=Status.DELIVERED, allowed_from={Status.SHIPPED}, by=by)
 
 
-# Called with the refunded order inside order_refund's transaction. The payments app registers the handler that
-# refunds the order's payment (payments/apps.py): orders never imports payments.
-REFUND_HANDLERS: list[Callable[..., object]] = []
-
-
-def order_refund_handler_register(handler: Callable[..., object]) -> None:
-    """Have `handler(order=...)` run, in the same transaction, whenever an order is refunded."""
-    if handler not in REFUND_HANDLERS:
-        REFUND_HANDLERS.append(handler)
+def refund_handlers() -> list:
+    """What else a refund sets off (settings.ORDER_REFUND_HANDLERS): each is called as `handler(order=...)` in the
+    refund's transaction. The project's settings name them, so orders imports none of the apps that react."""
+    return [import_string(path) for path in settings.ORDER_REFUND_HANDLERS]
 
 
 @transaction.atomic
 def order_refund(*, order: Order, by) -> Order:
-    """An order manager refunds a paid order (not yet shipped); the registered handlers refund its payment."""
+    """An order manager refunds a paid order (not yet shipped); then each of settings.ORDER_REFUND_HANDLERS runs,
+    in this transaction (the payment is refunded, the buyer's reviews of its books checked again)."""
     _require_manager(by)
     order = _move(order, to=Status.REFUNDED, allowed_from={Status.PAID}, by=by)
-    for handler in REFUND_HANDLERS:
+    for handler in refund_handlers():
         handler(order=order)
     order.refresh_from_db(fields=["payment_status", "updated_at"])
     return order
@@ -190,6 +213,7 @@ def order_payment_update(*, order: Order, payment_status: str) -> Order:
     fields = ["payment_status", "updated_at"]
     if payment_status == Order.PaymentStatus.SUCCEEDED:
         if locked.status == Status.PENDING_PAYMENT:
+            _log_status_change(locked, previous=locked.status, to=Status.PAID, by=None)
             locked.status = Status.PAID
             fields.append("status")
             OrderStatusChange.objects.create(order=locked, status=Status.PAID, by=None)

@@ -52,18 +52,24 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
 
     queryset = CartItem.objects.none()  # the model, for the schema; get_queryset scopes every request
     serializer_class = ByVersion(CartItemSerializer, v2=CartItemV2Serializer)
+    # What a client sends; the browsable API's forms are built from these too (a `book` and a `quantity`).
+    write_serializer_class = {"create": CartItemCreateSerializer, "partial_update": CartItemUpdateSerializer}
     filter_backends = []
 
     def get_queryset(self):
         return CartItem.objects.filter(cart__user=self.request.user).select_related("book")
 
     def represent(self, item, **kwargs):
-        return Response(self.get_serializer(item).data, **kwargs)
+        # A plain dict, not the serializer's ReturnDict: the browsable API builds the form under an answer to a
+        # POST from the serializer that made the answer, which would be the read-only line (an empty form).
+        data = self.serializer_class(item, context=self.get_serializer_context()).data
+        return Response(dict(data), **kwargs)
 
-    @extend_schema(request=CartItemCreateSerializer, responses={200: CartItemSerializer, 201: CartItemSerializer})
+    @extend_schema(responses={200: CartItemV2Serializer, 201: CartItemV2Serializer}, versions=["v2"])
+    @extend_schema(responses={200: CartItemSerializer, 201: CartItemSerializer})
     def create(self, request, *args, **kwargs):
         """Add copies of a book: a new line (201), or more on the line already holding it (200)."""
-        serializer = CartItemCreateSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item, created = services.cart_add_item(user=request.user, **serializer.validated_data)
         if not created:
@@ -71,10 +77,9 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
         location = request.build_absolute_uri(reverse(f"{request.version}:cart-item-detail", args=[item.pk]))
         return self.represent(item, status=status.HTTP_201_CREATED, headers={"Location": location})
 
-    @extend_schema(request=CartItemUpdateSerializer)
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
-        serializer = CartItemUpdateSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self.represent(services.cart_update_item(item=item, **serializer.validated_data))
 
@@ -106,6 +111,12 @@ class OrderViewSet(ResourceViewSet):
     def get_queryset(self):
         return Order.objects.visible_to(self.request.user).with_relations()
 
+    @property
+    def idempotency_key_header(self):
+        """The header checkout needs, on the page that checks out: the browsable API's forms send it too
+        (rest_framework/api.html)."""
+        return HEADER if self.action in ("list", "create") else None
+
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     def create(self, request, *args, **kwargs):
         """Check out the cart: 201 with the order; the same Idempotency-Key answers the first answer again."""
@@ -116,7 +127,9 @@ class OrderViewSet(ResourceViewSet):
 
     def _place(self, data):
         order = services.order_place(user=self.request.user, **data)
-        body = self.represent(self.get_queryset().get(pk=order.pk))
+        # A plain dict: under the answer, the browsable API builds its checkout form from the answer's serializer
+        # when it has one, which would be the read-only order (a form without the address).
+        body = dict(self.represent(self.get_queryset().get(pk=order.pk)))
         return Response(body, status=status.HTTP_201_CREATED, headers=self.get_success_headers(body))
 
     def _move(self, service):

@@ -1,6 +1,7 @@
 """Starting payments and processing the provider's events. Order state changes go through orders' services."""
 
 import json
+import logging
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -8,12 +9,15 @@ from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 
 from bookstore.api.errors import Conflict, InvalidRequest
+from bookstore.api.logs import log_event
 from orders.models import Order
 from orders.services import order_payment_update
 
 from .models import Payment, WebhookEvent
 from .providers import PaymentProvider, PaymentStart, get_provider
 from .signatures import verify
+
+logger = logging.getLogger(__name__)
 
 
 class OrderNotPayable(Conflict):
@@ -79,16 +83,38 @@ def _payment_record(
         redirect_url=started.redirect_url,
     )
     order_payment_update(order=order, payment_status=Order.PaymentStatus.PENDING)
+    log_event(
+        logger,
+        "payment_started",
+        f"Payment {payment.pk} started for order {order.number}",
+        payment_id=str(payment.pk),
+        order_id=order.pk,
+        provider=payment.provider,
+        status=payment.status,
+    )
     return payment, True
+
+
+def _log_status_change(payment: Payment, *, to: str) -> None:
+    log_event(
+        logger,
+        "payment_status_changed",
+        f"Payment {payment.pk}: {payment.status} -> {to}",
+        payment_id=str(payment.pk),
+        order_id=payment.order_id,
+        previous=payment.status,
+        status=to,
+    )
 
 
 def payment_refund(*, order: Order) -> Payment | None:
     """Mark the order's latest succeeded payment refunded, and the order's payment status with it; called by
-    `order_refund` (registered in payments/apps.py), in its transaction. The fake provider moves no money; a real
-    provider's refund call belongs here."""
+    `order_refund` (listed in settings.ORDER_REFUND_HANDLERS), in its transaction. The fake provider moves no
+    money; a real provider's refund call belongs here."""
     payment = order.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         return None
+    _log_status_change(payment, to=Payment.Status.REFUNDED)
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     order_payment_update(order=order, payment_status=Order.PaymentStatus.REFUNDED)
@@ -131,6 +157,7 @@ def webhook_process(*, body: bytes, signature: str | None) -> bool:
         return False
     if (event["amount"], event["currency"]) != (payment.amount, payment.currency):
         raise AmountMismatch(details={"amount": f"{payment.amount:.2f}", "currency": payment.currency})
+    _log_status_change(payment, to=event["status"])
     payment.status = event["status"]
     payment.save(update_fields=["status", "updated_at"])
     order_payment_update(order=payment.order, payment_status=event["status"])

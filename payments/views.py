@@ -10,6 +10,7 @@ from adrf.views import APIView
 from asgiref.sync import sync_to_async
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -69,7 +70,9 @@ class PaymentWebhookView(APIView):
 
 @require_http_methods(["GET", "POST"])
 def fake_payment_page(request, payment_id):
-    """The fake provider's payment page: "Pay" or "Decline" sends a correctly signed event to the webhook."""
+    """The fake provider's payment page: "Pay" or "Decline" sends a correctly signed event to the webhook. As a
+    real provider's page returns the customer to the shop, it links back to the order (in v2, the recommended
+    version: the payment does not know which version started it)."""
     payment = get_object_or_404(Payment, pk=payment_id, provider="fake")
     if request.method == "POST" and payment.status == Payment.Status.PENDING:
         outcome = "payment.succeeded" if request.POST.get("outcome") == "pay" else "payment.failed"
@@ -81,4 +84,5 @@ def fake_payment_page(request, payment_id):
         body = json.dumps(event).encode()
         webhook_process(body=body, signature=sign(body))
         payment.refresh_from_db()
-    return render(request, "payments/fake_page.html", {"payment": payment})
+    order_url = reverse("v2:order-detail", args=[payment.order_id])
+    return render(request, "payments/fake_page.html", {"payment": payment, "order_url": order_url})

@@ -2,7 +2,7 @@
 # A generated client works: for each version, openapi-python-client generates `bookstore_client` from the
 # committed schema (openapi/v1.yaml, openapi/v2.yaml), every generated module imports, and the one unmodified
 # script scripts/client_script.py runs with it against a live gunicorn (demo catalog, a catalog manager):
-# list, filter, follow `next`, log in, create, patch with If-Match, delete, read a 400's code.
+# list, filter, follow `next`, log in, create, patch with If-Match, delete, read a 400's code, review a book.
 #
 #   bash scripts/client_check.sh        # needs .venv with requirements-dev.txt
 #
@@ -30,7 +30,8 @@ user.save()
 user.groups.add(Group.objects.get(name='catalog_managers'))
 "
 
-.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning &
+.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
+    --control-socket "$workdir/gunicorn.ctl" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/" -o /dev/null && break; sleep 0.2; done

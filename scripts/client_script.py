@@ -7,8 +7,9 @@ from openapi/v2.yaml and runs this same file, unmodified, against a live server 
         --version v2 --base-url http://127.0.0.1:8000 --email manager@example.com --password ...
 
 It lists and filters books, follows the `next` link of a page (a cursor in v2), logs in, creates a book,
-updates it with If-Match, is refused with a stale ETag, deletes it, and reads the error code of a 400. It
-prints each step, and exits non-zero on anything the schema did not promise.
+updates it with If-Match, is refused with a stale ETag, deletes it, and reads the error code of a 400. Then
+it reviews a book, reads the review and the book's rating, is refused a second review (409), and deletes its
+review. It prints each step, and exits non-zero on anything the schema did not promise.
 """
 
 import argparse
@@ -21,7 +22,14 @@ from bookstore_client.api.auth import auth_token_create
 from bookstore_client.api.authors import authors_list
 from bookstore_client.api.books import books_create, books_destroy, books_list, books_partial_update, books_retrieve
 from bookstore_client.api.publishers import publishers_list
-from bookstore_client.models import BookRequest, ErrorEnvelope, PatchedBookRequest, TokenObtainPairRequest
+from bookstore_client.api.reviews import books_reviews_create, books_reviews_list, reviews_destroy, reviews_retrieve
+from bookstore_client.models import (
+    BookRequest,
+    ErrorEnvelope,
+    PatchedBookRequest,
+    ReviewWriteRequest,
+    TokenObtainPairRequest,
+)
 
 
 class Surprise(Exception):
@@ -140,6 +148,40 @@ def read_a_400(client, author, publisher):
     print(f"create with a bad ISBN: 400 {error.error.code}, isbn: {details['isbn'][0]}")
 
 
+def rating_of(book):
+    """A book's rating as (average, count): v1 answers `rating_average` and `rating_count`, v2 `rating`."""
+    data = book.to_dict()
+    rating = data.get("rating") or {"average": data["rating_average"], "count": data["rating_count"]}
+    return rating["average"], rating["count"]
+
+
+def review_a_book(client, anonymous):
+    book = answered(books_list.sync_detailed(client=anonymous, limit=1), 200).data.results[0]
+    before = rating_of(book)
+    body = ReviewWriteRequest.from_dict({"rating": 5, "title": "From a client", "body": "Read it in one sitting."})
+    created = books_reviews_create.sync_detailed(book.id, client=client, body=body)
+    review = answered(created, 201).data
+    expect(created.headers.get("Location"), "Location on the 201")
+    expect((review.book, review.rating, review.status) == (book.id, 5, "published"), f"the review as sent: {review}")
+    print(f"review book {book.id}: review {review.id}, rating 5, status {review.status}")
+
+    read = answered(reviews_retrieve.sync_detailed(review.id, client=anonymous), 200).data
+    listed = answered(books_reviews_list.sync_detailed(book.id, client=anonymous, limit=100), 200).data.results
+    expect(read.body == "Read it in one sitting." and review.id in [r.id for r in listed], "read back and listed")
+    after = rating_of(answered(books_retrieve.sync_detailed(book.id, client=anonymous), 200).data)
+    expect(after[1] == before[1] + 1 and after[0] is not None, f"the book's rating counts it: {before} -> {after}")
+    print(f"read it back, listed on the book; the book's rating {before} -> {after}")
+
+    again = answered(books_reviews_create.sync_detailed(book.id, client=client, body=body), 409)
+    expect(again.error.code == "conflict" and again.error.details.to_dict() == {"review": review.id}, "409 naming it")
+    print(f"a second review of the book: 409 {again.error.code}, details {again.error.details.to_dict()}")
+
+    answered(reviews_destroy.sync_detailed(review.id, client=client), 204)
+    final = rating_of(answered(books_retrieve.sync_detailed(book.id, client=anonymous), 200).data)
+    expect(final == before, f"the rating as before the review: {final}")
+    print(f"delete the review: 204; the book's rating is {final} again")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", required=True, choices=["v1", "v2"], help="the schema the client came from")
@@ -154,6 +196,7 @@ def main():
         manager = log_in(args.base_url, args.email, args.password)
         author, publisher = create_update_delete(manager)
         read_a_400(manager, author, publisher)
+        review_a_book(manager, anonymous)
     except Surprise as surprise:
         print(f"SURPRISE ({args.version}): {surprise}", file=sys.stderr)
         return 1

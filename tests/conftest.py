@@ -65,5 +65,6 @@ def _clear_cache():
     cache.clear()
 
 
-# The shopping fixtures serve tests/orders and tests/payments alike.
-pytest_plugins = ["tests.shopping"]
+# The shopping fixtures serve tests/orders and tests/payments alike; tests/logcheck.py fails the run when any
+# log line of the suite holds a token, a password or an Authorization value.
+pytest_plugins = ["tests.shopping", "tests.logcheck"]

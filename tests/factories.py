@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
+from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, MODERATORS, ORDER_MANAGERS
 from catalog.isbn import isbn13_check_digit
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
 from catalog.services import book_search_refresh
@@ -61,6 +61,15 @@ class OrderManagerFactory(UserFactory):
             self.groups.add(Group.objects.get(name=ORDER_MANAGERS))
 
 
+class ModeratorFactory(CustomerFactory):
+    """A moderator: a customer also in the `moderators` group (not staff: the API is enough to moderate)."""
+
+    @factory.post_generation
+    def moderator(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=MODERATORS))
+
+
 class SuperuserFactory(UserFactory):
     is_staff = True
     is_superuser = True
@@ -71,6 +80,7 @@ ROLE_FACTORIES = {
     "anonymous": None,
     "customer": CustomerFactory,
     "catalog_manager": CatalogManagerFactory,
+    "moderator": ModeratorFactory,
     "superuser": SuperuserFactory,
 }
 

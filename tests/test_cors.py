@@ -68,7 +68,9 @@ def test_answer_to_an_allowed_origin_exposes_the_etag(client, db):
     data_of(response)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == SHOP
-    assert {"ETag", "Location", "Retry-After"} <= set(headers["access-control-expose-headers"].split(", "))
+    assert {"ETag", "Location", "Retry-After", "X-Request-ID"} <= set(
+        headers["access-control-expose-headers"].split(", ")
+    )
     # Caches keep the answers to different origins apart.
     assert "origin" in response["Vary"].lower().split(", ")
 

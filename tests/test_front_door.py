@@ -57,11 +57,14 @@ def test_other_paths_under_api_are_still_a_404_envelope(api_client, path):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_api_root_links_the_docs_and_the_auth_endpoints(api_client, db, version):
+def test_api_root_links_the_cart_the_docs_and_the_auth_endpoints(api_client, db, version):
     data = data_of(api_client.get(reverse(f"{version}:api-root")))
 
     expected = {
         "books": "book-list",
+        "orders": "order-list",
+        "cart": "cart",
+        "cart-items": "cart-item-list",
         "docs": "swagger-ui",
         "redoc": "redoc",
         "schema": "schema",

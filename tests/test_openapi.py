@@ -31,6 +31,7 @@ BOOK_FILTERS = {
     "in_stock",
     "published_after",
     "published_before",
+    "rating_min",
     "isbn",
 }
 # What a page of each version holds: v1 pages by limit/offset, v2 by cursor.

@@ -226,3 +226,40 @@ def test_local_and_test_pay_with_the_fake_provider_and_a_local_secret(load_setti
     assert loaded["PAYMENT_PROVIDER"] == "fake"
     assert loaded["PAYMENT_FAKE_PROVIDER_ALLOWED"] is True
     assert loaded["PAYMENT_WEBHOOK_SECRET"] == "local-payment-webhook-secret"
+
+
+PRINT_DATABASES = """
+import json
+from django.conf import settings
+replica = settings.DATABASES.get("replica")
+print(json.dumps({
+    "replica": replica and {key: replica[key] for key in ("HOST", "OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")},
+    "routers": settings.DATABASE_ROUTERS,
+    "sticky": settings.DATABASE_REPLICA_STICKY_SECONDS,
+}))
+"""
+
+
+@pytest.mark.parametrize("replica_url", ["", "postgres://bookstore@replica.example.com:5432/bookstore"])
+def test_production_reads_from_a_replica_only_when_database_replica_url_is_set(tmp_path, replica_url):
+    environ = {**PRODUCTION_REQUIRED, "DATABASE_REPLICA_URL": replica_url, "DATABASE_REPLICA_STICKY_SECONDS": "3"}
+    env_file = tmp_path / ".env"
+    env_file.write_text("")
+    process = run_python(["-c", PRINT_DATABASES], "bookstore.settings.production", env_file, environ)
+    assert process.returncode == 0, process.stderr
+
+    loaded = json.loads(process.stdout)
+
+    if not replica_url:
+        assert loaded == {"replica": None, "routers": [], "sticky": 3}
+    else:
+        assert loaded == {
+            "replica": {
+                "HOST": "replica.example.com",
+                "OPTIONS": {"connect_timeout": 2},
+                "CONN_MAX_AGE": 60,
+                "CONN_HEALTH_CHECKS": True,
+            },
+            "routers": ["bookstore.replica.PrimaryReplicaRouter"],
+            "sticky": 3,
+        }

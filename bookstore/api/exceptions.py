@@ -91,12 +91,14 @@ def as_api_exception(exc, context):
         # A concurrent write won the race that the validators had checked.
         return DomainException(errors.Conflict())
     if isinstance(exc, (OperationalError, InterfaceError)):
-        logger.warning("Database unavailable in %s: %s", context.get("view"), exc)
+        logger.warning(
+            "Database unavailable in %s: %s", context.get("view"), exc, extra={"event": "service_unavailable"}
+        )
         return ServiceUnavailable()
     if isinstance(exc, DatabaseError):
-        logger.error("Database error in %s", context.get("view"), exc_info=exc)
+        logger.error("Database error in %s", context.get("view"), exc_info=exc, extra={"event": "server_error"})
         return ServerError()
-    logger.error("Unhandled error in %s", context.get("view"), exc_info=exc)
+    logger.error("Unhandled error in %s", context.get("view"), exc_info=exc, extra={"event": "server_error"})
     return ServerError()
 
 

@@ -1,12 +1,67 @@
 """Middleware of the request pipeline (docs/architecture.md)."""
 
+import logging
+import time
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
+from django.utils.functional import SimpleLazyObject, empty
 
 from .envelope import error_response
+from .logs import client_address, request_context, request_id_from
+
+request_logger = logging.getLogger("bookstore.request")
+
+
+class RequestLogMiddleware:
+    """The request's id and its one log line. First in MIDDLEWARE, so that it sees every answer, the ones
+    other middleware give on their own included.
+
+    The id is the proxy's `X-Request-ID` when it looks like an id (bookstore/api/logs.py), a new one otherwise;
+    it is echoed in the response and carried by every log line written while the request is served. The line
+    (`event: "request"`) has the method, path (never the query string), status, duration in ms, user id (once
+    authentication has run; null for anonymous) and the client address as the throttles trust it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        token = request_context.set({"request_id": request_id, "client": client_address(request)})
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "event": "request",
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": self.user_id(request),
+                },
+            )
+            return response
+        finally:
+            request_context.reset(token)
+
+    @staticmethod
+    def user_id(request):
+        """The authenticated user's id, without a query of its own: Django's lazy session user is read only
+        if something already read it (DRF sets the user it authenticated on the request itself)."""
+        user = request.__dict__.get("user")
+        if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+            return None
+        return user.pk if user.is_authenticated else None
 
 
 class RequestGuardMiddleware:

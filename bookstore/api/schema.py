@@ -8,7 +8,7 @@ from rest_framework_simplejwt.views import TokenViewBase
 
 from .names import article, model_of
 from .serializers import StrictFieldsMixin
-from .viewsets import ResourceViewSet
+from .viewsets import ResourceViewSet, VersionedViewSet
 
 ERROR_ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
 NULL = {"type": "object", "nullable": True, "enum": [None]}
@@ -222,7 +222,7 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def get_response_serializers(self):
         # A viewset with a separate write serializer answers with its read serializer.
-        if isinstance(self.view, ResourceViewSet) and self.view.write_serializer_class is not None:
+        if isinstance(self.view, VersionedViewSet) and self.view.write_serializer_class is not None:
             return self.view.serializer_class
         return super().get_response_serializers()
 

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 
-from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
@@ -76,7 +76,8 @@ class StrictFieldsMixin:
       so a representation that is sent back unchanged is accepted (and its read-only values ignored,
       whatever they are).
     - In JSON, each value must have the type the schema documents: `"12"` is not an integer and `12`
-      is not a string. (HTML form input is all text, and is converted by the fields as usual.)
+      is not a string. (HTML form input is all text, and is converted by the fields as usual; a nested
+      object's fields are named `<field>.<key>` in a form, as the browsable API's forms name them.)
     """
 
     form_only_keys = frozenset({"csrfmiddlewaretoken"})  # posted by the browsable API's HTML forms
@@ -84,8 +85,9 @@ class StrictFieldsMixin:
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             self._refuse_unstorable_text(data)
-            is_form = isinstance(data, QueryDict)
-            unknown = set(data) - set(self.fields) - (self.form_only_keys if is_form else set())
+            is_form = isinstance(data, MultiValueDict)  # a QueryDict, or a nested object parsed from one
+            names = {self._form_field_name(key) for key in data} if is_form else set(data)
+            unknown = names - set(self.fields) - (self.form_only_keys if is_form else set())
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in sorted(unknown)})
             if not is_form:
@@ -96,6 +98,12 @@ class StrictFieldsMixin:
                 if errors:
                     raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+    def _form_field_name(self, key):
+        """The field a form key fills: `shipping_address.city` fills the nested `shipping_address` (DRF parses
+        such keys into the nested serializer's input, which refuses any key it does not know in turn)."""
+        name, dot, _ = key.partition(".")
+        return name if dot and isinstance(self.fields.get(name), serializers.BaseSerializer) else key
 
     def _refuse_unstorable_text(self, data):
         errors = {}

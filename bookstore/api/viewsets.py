@@ -29,31 +29,38 @@ class ByVersion:
 
 
 class VersionedViewSet(viewsets.GenericViewSet):
-    """A GenericViewSet whose lists page as their version does: v1 by offset, v2 by keyset cursor."""
+    """A GenericViewSet whose lists page as their version does: v1 by offset, v2 by keyset cursor.
+
+    `write_serializer_class`, when set, validates input while `serializer_class` renders every answer (a
+    version whose representation differs from what clients send): one class for every write, or a
+    `{action: class}` mapping. The browsable API builds its forms from it, and the schema its request bodies.
+    """
 
     pagination_class = ByVersion(OffsetPagination, v2=KeysetPagination)
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        writes = self.write_serializer_class
+        if isinstance(writes, dict):
+            return writes.get(self.action, self.serializer_class)
+        if writes is not None and self.action in ("create", "update", "partial_update"):
+            return writes
+        return self.serializer_class
 
 
 class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
     """Create, read, update and delete one kind of object, with what every resource of the API shares.
 
-    - `write_serializer_class`, when set, validates input while `serializer_class` renders every
-      answer (a version whose representation differs from what clients send).
+    - `write_serializer_class` (see VersionedViewSet) validates input, `serializer_class` renders answers.
     - 201 answers carry the new object's URL in `Location`.
     - JSON answers carry an `ETag` (ApiConditionalGetMiddleware then answers `If-None-Match` with 304);
       `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
     """
 
-    write_serializer_class = None
     # Whether safe requests may authenticate a JWT against the user's cached identity snapshot instead of the
     # database (the authentication class reads it): where a role change made outside the services and the admin
     # may take AUTH_SNAPSHOT_SECONDS to show.
     identity_snapshot_reads = False
-
-    def get_serializer_class(self):
-        if self.write_serializer_class is not None and self.action in ("create", "update", "partial_update"):
-            return self.write_serializer_class
-        return self.serializer_class
 
     def represent(self, instance):
         return self.serializer_class(instance, context=self.get_serializer_context()).data

@@ -18,9 +18,10 @@ for required in ("DJANGO_ALLOWED_HOSTS", "DATABASE_URL"):
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
-# Keep connections open between requests, and check them before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections open between requests (to the replica too), and check them before reuse.
+for database in DATABASES.values():
+    database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
 
 # Static files (admin, browsable API, Swagger UI and ReDoc assets) are served by the app itself.
 MIDDLEWARE.insert(

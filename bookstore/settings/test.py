@@ -20,3 +20,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The read replica is the test database under a second alias (never created by the runner), and no router uses it
+# unless a test installs one (tests/test_replica.py): the rest of the suite reads and writes one database.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from accounts.roles import CATALOG_MANAGERS
+from accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
 from catalog.isbn import normalize_isbn
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
 
@@ -113,6 +113,19 @@ def test_create_demo_staff_creates_a_superuser_and_a_catalog_manager(db):
 
 
 @override_settings(DEMO_STAFF_EMAIL=DEMO_EMAIL, DEMO_STAFF_PASSWORD=DEMO_PASSWORD)
+def test_create_demo_staff_creates_an_order_manager(db):
+    out = StringIO()
+    call_command("create_demo_staff", stdout=out)
+
+    orders = get_user_model().objects.get(email="orders@bookstore.test")
+    assert (orders.is_staff, orders.is_superuser, orders.check_password(DEMO_PASSWORD)) == (True, False, True)
+    assert list(orders.groups.values_list("name", flat=True)) == [ORDER_MANAGERS]
+    assert orders.has_perm("orders.change_order")
+    assert not orders.has_perm("catalog.change_book")
+    assert f"order manager:   orders@bookstore.test / {DEMO_PASSWORD}" in out.getvalue()
+
+
+@override_settings(DEMO_STAFF_EMAIL=DEMO_EMAIL, DEMO_STAFF_PASSWORD=DEMO_PASSWORD)
 def test_create_demo_staff_twice_does_not_duplicate(db):
     call_command("create_demo_staff", stdout=StringIO())
     User = get_user_model()
@@ -121,8 +134,9 @@ def test_create_demo_staff_twice_does_not_duplicate(db):
     call_command("create_demo_staff", stdout=StringIO())
 
     assert list(User.objects.order_by("pk").values("pk", "email", "password", "is_staff", "is_superuser")) == before
-    assert len(before) == 2
+    assert len(before) == 3
     assert User.objects.get(email="manager@bookstore.test").groups.count() == 1
+    assert User.objects.get(email="orders@bookstore.test").groups.count() == 1
 
 
 @override_settings(DEMO_STAFF_EMAIL=DEMO_EMAIL, DEMO_STAFF_PASSWORD=DEMO_PASSWORD)

@@ -142,7 +142,8 @@ def test_a_malformed_query_parameter_is_refused_naming_it(client_for, url_name, 
 def test_an_unknown_ordering_names_the_allowed_values(api_client):
     error = error_of(api_client.get(reverse("v2:book-list"), {"ordering": "stock"}), 400, "validation_error")
     assert error["details"]["ordering"] == [
-        "Order by one or more of: title, -title, price, -price, created_at, -created_at."
+        "Order by one or more of: title, -title, price, -price, created_at, -created_at, rating_average, "
+        "-rating_average."
     ]
 
 

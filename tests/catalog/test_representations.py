@@ -24,6 +24,7 @@ def varied_books(db):
     ]
     Book.objects.filter(pk=books[0].pk).update(created_at=datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC))
     Book.objects.filter(pk=books[1].pk).update(publication_date=date(1999, 12, 31))
+    Book.objects.filter(pk=books[2].pk).update(rating_average=Decimal("4.5"), rating_count=2)
     return books
 
 

@@ -82,7 +82,8 @@ def migration_apps():
 @pytest.fixture(autouse=True)
 def _migrated_database(transactional_db, migration_apps):
     """Each browser test starts from the database as `migrate` leaves it: content types, permissions,
-    and the role groups with their permissions, made by the data migrations that made them at first.
+    and the role groups with their permissions (catalog and order managers), made by the data migrations
+    that made them at first.
 
     A transactional test ends with a flush of every table, and after one with serialized_rollback not
     even the content types are made again. serialized_rollback cannot restore the rows here: once
@@ -91,6 +92,7 @@ def _migrated_database(transactional_db, migration_apps):
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     import_module("accounts.migrations.0002_roles").create_roles(migration_apps, None)
     import_module("catalog.migrations.0002_catalog_managers_permissions").grant(migration_apps, None)
+    import_module("orders.migrations.0002_order_managers_permissions").grant(migration_apps, None)
 
 
 @pytest.fixture

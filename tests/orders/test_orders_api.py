@@ -151,6 +151,46 @@ def test_checkout_checks_the_address(client, customer, book, address, field, val
     assert field in error["details"]["shipping_address"]
 
 
+def form_fields(address, **more):
+    """The address as an HTML form posts it: the browsable API names a nested object's inputs `<field>.<key>`."""
+    return {**{f"shipping_address.{key}": value for key, value in address.items()}, **more}
+
+
+def test_checkout_takes_the_address_as_html_form_input(client, customer, book, address):
+    """The browsable API's orders form sends form input; each of its fields was once refused as unknown."""
+    cart_add_item(user=customer, book=book, quantity=2)
+
+    response = client.post(
+        reverse("v1:order-list"), form_fields(address), format="multipart", HTTP_IDEMPOTENCY_KEY="key-1"
+    )
+
+    assert data_of(response, 201)["shipping_address"] == address
+    assert Order.objects.get().shipping_address == address
+
+
+@pytest.mark.parametrize(
+    ("fields", "details"),
+    [
+        ({"shipping_address.planet": "Mars"}, {"shipping_address": {"planet": ["Unknown field."]}}),
+        ({"billing_address.city": "Oxford"}, {"billing_address.city": ["Unknown field."]}),
+        ({"shipping_address.country": "gb"}, None),
+    ],
+)
+def test_html_form_input_is_as_strict_as_json(client, customer, book, address, fields, details):
+    cart_add_item(user=customer, book=book, quantity=2)
+
+    response = client.post(
+        reverse("v1:order-list"), form_fields(address, **fields), format="multipart", HTTP_IDEMPOTENCY_KEY="key-1"
+    )
+
+    error = error_of(response, 400, "validation_error")
+    if details is None:
+        assert list(error["details"]["shipping_address"]) == ["country"]
+    else:
+        assert error["details"] == details
+    assert not Order.objects.exists()
+
+
 def test_a_retry_with_the_same_key_answers_the_first_answer_and_places_nothing_more(client, customer, book, address):
     cart_add_item(user=customer, book=book, quantity=2)
     first = checkout(client, address)

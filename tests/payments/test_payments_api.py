@@ -160,6 +160,17 @@ def test_the_fake_providers_page_pays_with_a_signed_event(payment):
     assert WebhookEvent.objects.get().type == "payment.succeeded"
 
 
+@pytest.mark.parametrize("outcome", ["pay", "decline"])
+def test_the_fake_providers_page_leads_back_to_the_order(payment, order, outcome):
+    """As a real provider returns the customer to the shop; the page once ended with nowhere to go."""
+    order_url = reverse("v2:order-detail", args=[order.pk])
+    before = Client().get(payment.redirect_url).content.decode()
+    after = Client().post(payment.redirect_url, {"outcome": outcome}).content.decode()
+
+    for page in (before, after):
+        assert f'<a href="{order_url}">Back to order {order.number}</a>' in page
+
+
 def test_production_refuses_the_fake_provider(client, order, settings):
     settings.PAYMENT_FAKE_PROVIDER_ALLOWED = False
 

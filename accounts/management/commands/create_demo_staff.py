@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import CATALOG_MANAGERS
+from accounts.roles import CATALOG_MANAGERS, ORDER_MANAGERS
 
 DEFAULT_HOST = "127.0.0.1:8000"
 
@@ -16,7 +16,7 @@ def server_url(host):
 
 
 class Command(BaseCommand):
-    help = "Create the demo superuser and catalog manager of a local installation (idempotent)."
+    help = "Create the demo superuser, catalog manager and order manager of a local installation (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,18 +36,23 @@ class Command(BaseCommand):
         if created:
             admin.set_password(password)
             admin.save(update_fields=["password"])
-        manager_email = email.replace("admin@", "manager@")
-        manager, created = User.objects.get_or_create(email=manager_email, defaults={"is_staff": True})
-        if created:
-            manager.set_password(password)
-            manager.save(update_fields=["password"])
-            manager.groups.add(Group.objects.get(name=CATALOG_MANAGERS))
+        managers = {}
+        for local_part, role in [("manager", CATALOG_MANAGERS), ("orders", ORDER_MANAGERS)]:
+            manager, created = User.objects.get_or_create(
+                email=email.replace("admin@", f"{local_part}@"), defaults={"is_staff": True}
+            )
+            if created:
+                manager.set_password(password)
+                manager.save(update_fields=["password"])
+                manager.groups.add(Group.objects.get(name=role))
+            managers[role] = manager
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin: {server_url(host)}admin/\n"
                 f"  superuser:       {admin.email} / {password}\n"
-                f"  catalog manager: {manager.email} / {password}\n"
+                f"  catalog manager: {managers[CATALOG_MANAGERS].email} / {password}\n"
+                f"  order manager:   {managers[ORDER_MANAGERS].email} / {password}\n"
                 "  (the password is the one they were created with)"
             )
         )

@@ -127,6 +127,8 @@ BOOK_COLUMNS = [
     "created_at",
     "updated_at",
     "author_names",
+    "rating_average",
+    "rating_count",
 ]
 
 
@@ -261,6 +263,8 @@ class Generator:
                     created,
                     created,
                     ", ".join(names[author_id] for author_id in byline),
+                    0,  # no reviews, so no rating: the stored aggregate agrees with the reviews table
+                    0,
                 )
             )
             for position, author_id in enumerate(byline):

@@ -65,7 +65,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_book_pages_max"),
+        ("catalog", "0004_book_rating"),
     ]
 
     operations = [

@@ -79,7 +79,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_book_search"),
+        ("catalog", "0005_book_search"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
