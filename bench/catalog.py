@@ -155,6 +155,13 @@ def cpu_seconds(pid: int) -> float:
     return total / TICKS
 
 
+def worker_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def get(url: str, headers: dict | None = None) -> dict:
     import urllib.request
 
@@ -236,6 +243,12 @@ def load(size: str, env: dict, data: dict, duration: int) -> list[dict]:
                     f"p99 {result['p99']:7.1f} ms  {result['cpu_ms']:5.2f} ms CPU/req"
                     + (f"  {result['errors']} non-2xx!" if result["errors"] else ""),
                     flush=True,
+                )
+            served = {name: sum(r["requests"] for r in results if r["server"] == name) for name in servers}
+            for name, server in servers.items():
+                rss = [worker_rss_mb(pid) for pid in children(server.pid)]
+                print(
+                    f"  RSS per {name} worker after {served[name]:,} requests: {', '.join(f'{m:.0f} MB' for m in rss)}"
                 )
         finally:
             for server in servers.values():
