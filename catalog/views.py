@@ -1,7 +1,6 @@
 """Catalog endpoints of v1 and v2: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
 from rest_framework.generics import get_object_or_404
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.response import Response
 
 from bookstore.api.filters import FilterBackend, StableOrderingFilter
@@ -9,6 +8,7 @@ from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
+from .permissions import CatalogPermission
 from .representations import COLUMNS, books_v1, books_v2
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
@@ -19,7 +19,7 @@ class BookViewSet(ResourceViewSet):
     # v2 answers with authors, genres, price and availability as objects; both versions take v1's input.
     serializer_class = ByVersion(BookSerializer, v2=BookV2Serializer)
     write_serializer_class = ByVersion(None, v2=BookSerializer)
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
     filter_backends = [FilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
@@ -73,7 +73,7 @@ class AuthorViewSet(ResourceViewSet):
 
     queryset = Author.objects.all()
     serializer_class = AuthorSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
     search_fields = ["name", "sort_name"]
     ordering_fields = ["sort_name", "name"]
@@ -84,7 +84,7 @@ class PublisherViewSet(ResourceViewSet):
 
     queryset = Publisher.objects.all()
     serializer_class = PublisherSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
     filterset_class = PublisherFilter
     search_fields = ["name"]
@@ -96,7 +96,7 @@ class GenreViewSet(ResourceViewSet):
 
     queryset = Genre.objects.all()
     serializer_class = GenreSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
     filterset_class = GenreFilter
     search_fields = ["name"]
