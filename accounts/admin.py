@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import User
 from .services import user_revoke_tokens
+from .tokens import identity_snapshot_forget
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -40,5 +41,15 @@ class UserAdmin(DjangoUserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             # The same rule as the API: deactivation revokes every token of the account.
             user_revoke_tokens(user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Flags, groups and permissions may have changed: the next request reads them afresh.
+        identity_snapshot_forget(form.instance.pk)
+
+    def delete_model(self, request, obj):
+        user_id = obj.pk
+        super().delete_model(request, obj)
+        identity_snapshot_forget(user_id)
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

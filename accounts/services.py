@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from .roles import CUSTOMERS
-from .tokens import UserRefreshToken
+from .tokens import UserRefreshToken, identity_snapshot_forget
 
 
 @transaction.atomic
@@ -53,6 +53,7 @@ def user_revoke_tokens(*, user) -> None:
     """Log out everywhere: every refresh token is revoked and every access token issued so far fails."""
     get_user_model().objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     user.refresh_from_db(fields=["token_version"])
+    identity_snapshot_forget(user.pk)
     unexpired = OutstandingToken.objects.filter(user=user, blacklistedtoken=None, expires_at__gt=timezone.now())
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in unexpired], ignore_conflicts=True)
 
@@ -63,6 +64,7 @@ def user_set_active(*, user, is_active: bool) -> None:
     not bring the old sessions back."""
     user.is_active = is_active
     user.save(update_fields=["is_active"])
+    identity_snapshot_forget(user.pk)
     if not is_active:
         user_revoke_tokens(user=user)
 

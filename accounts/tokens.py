@@ -1,10 +1,16 @@
 """JWTs that carry the user's token version, and the checks every token use goes through."""
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
+
+logger = logging.getLogger(__name__)
 
 VERSION_CLAIM = "ver"
 
@@ -32,4 +38,64 @@ def user_for_token(token):
         raise TokenError("Token has been revoked.")
     if token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
         raise TokenError("Token has been revoked: the password has changed.")
+    return user
+
+
+# Identity snapshots: what user_for_token reads from the database (active, token version, password stamp) and the
+# user's permissions, kept in the shared cache for AUTH_SNAPSHOT_SECONDS, so that reads which allow it (public
+# catalog reads) authenticate without a query. Every change that locks a user out or changes what they may do
+# through the services or the admin forgets the snapshot at once; anything else is seen within the lifetime.
+
+
+def _snapshot_key(user_id) -> str:
+    return f"accounts:identity:{user_id}"
+
+
+def identity_snapshot_forget(user_id) -> None:
+    """Forget a user's identity snapshot: the next request reads the user from the database."""
+    try:
+        cache.delete(_snapshot_key(user_id))
+    except Exception:  # an unreachable cache holds no snapshot that could be served either
+        logger.warning("Cache unavailable: could not forget the identity snapshot of user %s.", user_id)
+
+
+def user_for_token_from_snapshot(token):
+    """user_for_token with the same checks, answered from the user's identity snapshot when there is one (no
+    query), else from the database (and the snapshot stored). The user answered carries its permissions."""
+    key = _snapshot_key(token.get(api_settings.USER_ID_CLAIM))
+    try:
+        snapshot = cache.get(key)
+    except Exception:
+        return user_for_token(token)  # no shared cache: the database, as for every other request
+    if snapshot is None:
+        user = user_for_token(token)
+        snapshot = {
+            "id": user.pk,
+            "email": user.email,
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "token_version": user.token_version,
+            "password_stamp": get_md5_hash_password(user.password),
+            "perms": sorted(user.get_all_permissions()),
+        }
+        try:
+            cache.set(key, snapshot, settings.AUTH_SNAPSHOT_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable: identity snapshot of user %s not stored.", user.pk)
+        return user
+    if token.get(VERSION_CLAIM) != snapshot["token_version"]:
+        raise TokenError("Token has been revoked.")
+    if token.get(api_settings.REVOKE_TOKEN_CLAIM) != snapshot["password_stamp"]:
+        raise TokenError("Token has been revoked: the password has changed.")
+    User = get_user_model()
+    user = User(
+        id=snapshot["id"],
+        email=snapshot["email"],
+        is_active=True,  # only active users' snapshots are stored
+        is_staff=snapshot["is_staff"],
+        is_superuser=snapshot["is_superuser"],
+        token_version=snapshot["token_version"],
+    )
+    user._state.adding = False
+    user._perm_cache = set(snapshot["perms"])  # what ModelBackend.has_perm reads before it would query
     return user

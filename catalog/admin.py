@@ -3,6 +3,7 @@ from django.utils.text import smart_split
 
 from .isbn import isbn_search_term
 from .models import Author, Book, BookAuthor, Genre, Publisher
+from .services import book_search_refresh
 
 
 class BookAuthorInline(admin.TabularInline):
@@ -44,6 +45,11 @@ class BookAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits__author")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The byline inline writes credits itself: bring the searched byline names up to date.
+        book_search_refresh(book_ids=[form.instance.pk])
+
     def get_search_results(self, request, queryset, search_term):
         # ISBNs are stored as 13 digits: an ISBN-10 or a hyphenated ISBN is searched in that form, as the
         # API's search does.
@@ -62,6 +68,12 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "sort_name", "birth_date", "death_date"]
     search_fields = ["name", "sort_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The searched byline names of the author's books.
+            book_search_refresh(book_ids=list(obj.credits.values_list("book_id", flat=True).distinct()))
 
 
 @admin.register(Publisher)

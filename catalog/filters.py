@@ -17,6 +17,7 @@ from bookstore.api.filters import (
     PatternDecimalField,
 )
 
+from . import search
 from .isbn import isbn_search_term, normalize_isbn
 from .models import Book, BookAuthor, Genre, Publisher
 
@@ -136,7 +137,26 @@ class BookFilter(filters.FilterSet):
 
 
 class BookSearchFilter(BoundedSearchFilter):
-    """Search where a term that is an ISBN in any accepted form matches the stored ISBN-13."""
+    """Search where a term that is an ISBN in any accepted form matches the stored ISBN-13.
+
+    On PostgreSQL: full-text search of the stored search document, ranked by relevance (unless `ordering` is
+    given), with misspelt words corrected and ISBNs looked up exactly (catalog/search.py). Elsewhere: DRF's
+    search, each term matched anywhere in the search fields.
+    """
 
     def get_search_terms(self, request):
         return [isbn_search_term(term) for term in super().get_search_terms(request)]
+
+    def filter_queryset(self, request, queryset, view):
+        if not search.is_available(queryset.db):
+            return super().filter_queryset(request, queryset, view)
+        terms = super().get_search_terms(request)
+        if not terms:
+            return queryset
+        isbns, words = [], []
+        for term in terms:
+            try:
+                isbns.append(normalize_isbn(term))
+            except DjangoValidationError:
+                words.append(term)
+        return search.search(queryset, text_terms=words, isbns=isbns)

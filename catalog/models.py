@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
@@ -117,6 +117,19 @@ class BookQuerySet(models.QuerySet):
         """Inactive books exist only for those who may change them."""
         return self if user.has_perm("catalog.change_book") else self.filter(is_active=True)
 
+    def stored_count(self, *, include_inactive: bool) -> int | None:
+        """How many books there are (active ones, or all) as the counter PostgreSQL keeps exact in every write's
+        transaction (migration 0006): one primary-key read instead of a COUNT(*) over the table. None where
+        there is no counter (SQLite)."""
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(sum(books), 0) FROM catalog_book_count WHERE is_active OR %s", [include_inactive]
+            )
+            return int(cursor.fetchone()[0])
+
     def with_relations(self):
         """Everything a book's representation shows, in a fixed number of queries."""
         return self.select_related("publisher").prefetch_related(
@@ -166,6 +179,9 @@ class Book(models.Model):
     rating_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived: the byline's names in order, which the search document (PostgreSQL) weighs after the title. The
+    # catalog services keep it whenever a byline or an author's name changes (catalog/search.py).
+    author_names = models.TextField(blank=True, editable=False)
 
     objects = BookQuerySet.as_manager()
 

@@ -13,7 +13,15 @@ from bookstore.api.serializers import StrictFieldsMixin
 
 from .isbn import normalize_isbn
 from .models import Author, Book, BookAuthor, Genre, Publisher
-from .services import author_create, book_create, book_update, genre_create, genre_update, publisher_create
+from .services import (
+    author_create,
+    author_update,
+    book_create,
+    book_update,
+    genre_create,
+    genre_update,
+    publisher_create,
+)
 
 
 class ISBNField(serializers.CharField):
@@ -59,6 +67,9 @@ class AuthorSerializer(SluggedSerializer):
 
     def create(self, validated_data):
         return author_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return author_update(author=instance, **validated_data)
 
 
 class PublisherSerializer(SluggedSerializer):

@@ -11,25 +11,33 @@ from django.utils import timezone
 from bookstore.api.errors import Conflict
 
 from .models import Author, Book, BookAuthor, Genre, Publisher
+from .search import search_vocabulary_add, search_vocabulary_add_books
 from .slugs import create_with_unique_slug
+
+# Fields whose words the search document holds (with the byline's names).
+SEARCHED_FIELDS = ("title", "subtitle")
 
 
 @transaction.atomic
 def book_create(*, credits: list[dict], genres: list = (), slug: str = "", **fields) -> Book:
     """Create a book with its byline (authors in order, each with a role) and genres. Without a slug,
     one is made from the title, unique also against concurrent creates of the same title."""
+    fields["author_names"] = _byline_names(credits)
     if slug:
         book = Book.objects.create(slug=slug, **fields)
     else:
         book = create_with_unique_slug(Book, text=fields["title"], fallback="book", **fields)
     _replace_credits(book, credits)
     book.genres.set(genres)
+    search_vocabulary_add(book.title, book.subtitle, book.author_names)
     return book
 
 
 @transaction.atomic
 def book_update(*, book: Book, credits: list[dict] | None = None, genres: list | None = None, **fields) -> Book:
     """Change a book's fields; a byline or genre list that is given replaces the old one whole."""
+    if credits is not None:
+        fields["author_names"] = _byline_names(credits)
     for name, value in fields.items():
         setattr(book, name, value)
     # Only the fields given: two PATCHes of different fields must not undo each other.
@@ -38,7 +46,26 @@ def book_update(*, book: Book, credits: list[dict] | None = None, genres: list |
         _replace_credits(book, credits)
     if genres is not None:
         book.genres.set(genres)
+    if credits is not None or any(name in fields for name in SEARCHED_FIELDS):
+        search_vocabulary_add(book.title, book.subtitle, book.author_names)
     return book
+
+
+@transaction.atomic
+def book_search_refresh(*, book_ids) -> None:
+    """Set the byline names (which the search document holds) of these books from their stored credits: for
+    writers that change credits without book_create/book_update (the admin's inline forms, bulk loads)."""
+    names: dict[int, list[str]] = {book_id: [] for book_id in book_ids}
+    credits = BookAuthor.objects.filter(book_id__in=names).order_by("book_id", "position", "id")
+    for book_id, name in credits.values_list("book_id", "author__name"):
+        names[book_id].append(name)
+    for book_id, byline in names.items():
+        Book.objects.filter(pk=book_id).update(author_names=", ".join(byline))
+    search_vocabulary_add_books(list(names))
+
+
+def _byline_names(credits: list[dict]) -> str:
+    return ", ".join(credit["author"].name for credit in credits)
 
 
 def _replace_credits(book: Book, credits: list[dict]) -> None:
@@ -55,6 +82,18 @@ def author_create(*, name: str, slug: str = "", **fields) -> Author:
     if slug:
         return Author.objects.create(name=name, slug=slug, **fields)
     return create_with_unique_slug(Author, text=name, fallback="author", name=name, **fields)
+
+
+@transaction.atomic
+def author_update(*, author: Author, **fields) -> Author:
+    """Change an author; a new name is also written into the byline names of their books (search)."""
+    renamed = "name" in fields and fields["name"] != author.name
+    for name, value in fields.items():
+        setattr(author, name, value)
+    author.save(update_fields=list(fields))
+    if renamed:
+        book_search_refresh(book_ids=list(author.credits.values_list("book_id", flat=True).distinct()))
+    return author
 
 
 @transaction.atomic

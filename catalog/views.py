@@ -1,13 +1,15 @@
 """Catalog endpoints of v1 and v2: anyone reads, writing needs the model permission (catalog_managers or superuser)."""
 
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
 
-from bookstore.api.filters import StableOrderingFilter
+from bookstore.api.filters import FilterBackend, StableOrderingFilter
 from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
+from .permissions import CatalogPermission
+from .representations import COLUMNS, books_v1, books_v2
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
 
@@ -17,8 +19,9 @@ class BookViewSet(ResourceViewSet):
     # v2 answers with authors, genres, price and availability as objects; both versions take v1's input.
     serializer_class = ByVersion(BookSerializer, v2=BookV2Serializer)
     write_serializer_class = ByVersion(None, v2=BookSerializer)
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
-    filter_backends = [DjangoFilterBackend, BookSearchFilter, StableOrderingFilter]
+    permission_classes = [CatalogPermission]
+    identity_snapshot_reads = True
+    filter_backends = [FilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
     # A v2 cursor keeps the position of a non-null field, so the nullable publication date is v1's only.
@@ -27,8 +30,42 @@ class BookViewSet(ResourceViewSet):
         v2=["title", "price", "created_at", "rating_average"],
     )
 
+    # Query parameters that neither filter nor search: a list with no others counts from the stored counter.
+    unfiltered_parameters = frozenset({"limit", "offset", "ordering"})
+
+    # Reads are built from rows (catalog/representations.py); the serializers validate writes and answer them.
+    representations = ByVersion(books_v1, v2=books_v2)
+
     def get_queryset(self):
-        return Book.objects.visible_to(self.request.user).with_relations()
+        books = Book.objects.visible_to(self.request.user)
+        return books if self.reads_rows() else books.with_relations()
+
+    def reads_rows(self):
+        """JSON reads are built from rows. The browsable API's HTML pages keep the serializers: their forms are
+        filled from the serializer's instance."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action in ("list", "retrieve") and getattr(renderer, "format", "") == "json"
+
+    def list(self, request, *args, **kwargs):
+        if not self.reads_rows():
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        # Annotations (search relevance) stay selected: the order, and so a cursor, may use them.
+        rows = self.paginate_queryset(queryset.values(*COLUMNS, *queryset.query.annotations))
+        return self.get_paginated_response(self.representations(rows, using=queryset.db))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self.reads_rows():
+            return super().retrieve(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
+        row = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return Response(self.representations([row], using=queryset.db)[0])
+
+    def known_count(self):
+        """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""
+        if not set(self.request.query_params) <= self.unfiltered_parameters:
+            return None
+        return Book.objects.stored_count(include_inactive=self.request.user.has_perm("catalog.change_book"))
 
 
 class AuthorViewSet(ResourceViewSet):
@@ -36,7 +73,8 @@ class AuthorViewSet(ResourceViewSet):
 
     queryset = Author.objects.all()
     serializer_class = AuthorSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
+    identity_snapshot_reads = True
     search_fields = ["name", "sort_name"]
     ordering_fields = ["sort_name", "name"]
 
@@ -46,7 +84,8 @@ class PublisherViewSet(ResourceViewSet):
 
     queryset = Publisher.objects.all()
     serializer_class = PublisherSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
+    identity_snapshot_reads = True
     filterset_class = PublisherFilter
     search_fields = ["name"]
     ordering_fields = ["name"]
@@ -57,7 +96,8 @@ class GenreViewSet(ResourceViewSet):
 
     queryset = Genre.objects.all()
     serializer_class = GenreSerializer
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [CatalogPermission]
+    identity_snapshot_reads = True
     filterset_class = GenreFilter
     search_fields = ["name"]
     ordering_fields = ["name"]

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, MODERATORS, ORDER_MANAGERS
 from catalog.isbn import isbn13_check_digit
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
+from catalog.services import book_search_refresh
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -135,6 +136,9 @@ class BookFactory(factory.django.DjangoModelFactory):
             return
         for position, author in enumerate(extracted if extracted is not None else [AuthorFactory()]):
             BookAuthor.objects.create(book=self, author=author, position=position)
+        # As the admin does after writing credits itself: the byline names that search reads.
+        book_search_refresh(book_ids=[self.pk])
+        self.refresh_from_db(fields=["author_names"])
 
     @factory.post_generation
     def genres(self, create, extracted, **kwargs):

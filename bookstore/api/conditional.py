@@ -10,6 +10,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.utils.encoders import JSONEncoder
 
+from . import fastjson
+
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
@@ -19,8 +21,11 @@ class PreconditionFailed(APIException):
 
 def etag_for(data) -> str:
     """A strong ETag of a representation's data, the same whatever renderer shows it."""
-    canonical = json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":"))
-    return quote_etag(hashlib.sha256(canonical.encode()).hexdigest()[:40])
+    try:
+        canonical = fastjson.dumps(data, sort_keys=True)
+    except fastjson.EncodeError:  # a lone surrogate: escaped by the json module
+        canonical = json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":")).encode()
+    return quote_etag(hashlib.sha256(canonical).hexdigest()[:40])
 
 
 def check_if_match(request, current_etag: str) -> None:

@@ -1,6 +1,8 @@
 """Pagination: v1 pages by limit/offset, v2 by keyset cursor. Both default to 20 items, at most 100."""
 
+import copy
 import re
+from types import SimpleNamespace
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
-MAX_OFFSET = 2**63 - 1
+# An OFFSET costs the rows it skips: v1 serves offsets up to this, and points deeper pages to v2's cursor.
+MAX_OFFSET = 10_000
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
 
 
@@ -43,7 +46,28 @@ class OffsetPagination(pagination.LimitOffsetPagination):
             request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit, cap=True
         )
 
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_count(self, queryset):
+        """The view's `known_count()` when it has one and knows the total (e.g. a maintained counter), else
+        a COUNT of the queryset."""
+        known = getattr(self.view, "known_count", None)
+        count = known() if known is not None else None
+        return queryset.count() if count is None else count
+
     def get_offset(self, request):
+        text = request.query_params.get(self.offset_query_param)
+        if text and WHOLE_NUMBER.fullmatch(text) and int(text) > MAX_OFFSET:
+            raise ValidationError(
+                {
+                    self.offset_query_param: [
+                        f"Offsets above {MAX_OFFSET} are not served, because their cost grows with the depth: "
+                        "page deeper with API v2, whose cursor pages (the `next` link) cost the same at any depth."
+                    ]
+                }
+            )
         return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=MAX_OFFSET)
 
     def get_schema_operation_parameters(self, view):
@@ -53,7 +77,12 @@ class OffsetPagination(pagination.LimitOffsetPagination):
                 f"Results per page (default {api_settings.PAGE_SIZE}, at most {self.max_limit}).",
                 minimum=1,
             ),
-            int_parameter(self.offset_query_param, "How many results to skip.", minimum=0, maximum=MAX_OFFSET),
+            int_parameter(
+                self.offset_query_param,
+                f"How many results to skip, at most {MAX_OFFSET} (deeper: API v2's cursor).",
+                minimum=0,
+                maximum=MAX_OFFSET,
+            ),
         ]
 
     def get_paginated_response(self, data):
@@ -96,7 +125,7 @@ class KeysetPagination(pagination.BasePagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.ordering = self.get_ordering(request, queryset, view)
-        self.fields = [queryset.model._meta.get_field(name.lstrip("-")) for name in self.ordering]
+        self.fields = [self._field(queryset, name.lstrip("-")) for name in self.ordering]
         position, self.reverse = self.decode_cursor(request)
 
         ordering = [self._flip(name) for name in self.ordering] if self.reverse else self.ordering
@@ -132,13 +161,28 @@ class KeysetPagination(pagination.BasePagination):
             if hasattr(backend, "get_ordering"):
                 ordering = backend().get_ordering(request, queryset, view)
                 break
-        ordering = list(ordering or queryset.model._meta.ordering or [])
+        # Without `?ordering=`, the order the list's filters gave (e.g. search relevance), else the model's.
+        ordering = list(ordering or self._names(queryset.query.order_by) or queryset.model._meta.ordering or [])
         if not ordering or ordering[-1].lstrip("-") not in ("id", "pk"):
             ordering.append("-id" if ordering and ordering[-1].startswith("-") else "id")
         return [
             ("-" if name.startswith("-") else "") + ("id" if name.lstrip("-") == "pk" else name.lstrip("-"))
             for name in ordering
         ]
+
+    @staticmethod
+    def _names(order_by):
+        """The queryset's own order when it is given as field or annotation names (else nothing)."""
+        return list(order_by) if all(isinstance(name, str) for name in order_by) else []
+
+    @staticmethod
+    def _field(queryset, name):
+        """The model field, or an annotation (e.g. a search rank) with its output field, named `name`."""
+        if name in queryset.query.annotations:
+            field = copy.copy(queryset.query.annotations[name].output_field)
+            field.attname = field.name = name
+            return field
+        return queryset.model._meta.get_field(name)
 
     def get_next_link(self):
         if not self.has_next or not self.rows:
@@ -173,6 +217,7 @@ class KeysetPagination(pagination.BasePagination):
         return position, reverse
 
     def _link(self, row, reverse):
+        row = SimpleNamespace(**row) if isinstance(row, dict) else row  # a page of values() rows
         values = [field.value_to_string(row) for field in self.fields]
         encoded = self.signer.sign_object({"v": values, "r": reverse})
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)

@@ -4,7 +4,7 @@ import json
 
 from rest_framework.renderers import JSONRenderer
 
-from . import envelope
+from . import envelope, fastjson
 
 ERROR_KEYS = {"code", "message", "details"}
 
@@ -24,6 +24,12 @@ class EnvelopeJSONRenderer(JSONRenderer):
             body = {"success": False, "data": None, "error": data}
         else:
             body = envelope.failure_for_status(response.status_code, details=data)
+        if not self.get_indent(accepted_media_type, renderer_context):
+            try:
+                # As DRF's renderer does, U+2028 and U+2029 escaped (JavaScript reads them as line ends).
+                return fastjson.dumps(body).replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+            except fastjson.EncodeError:
+                pass  # a lone surrogate: the json module below escapes it
         try:
             return super().render(body, accepted_media_type, renderer_context)
         except UnicodeEncodeError:

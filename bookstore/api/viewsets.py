@@ -57,6 +57,11 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
       `PUT`/`PATCH`/`DELETE` with an `If-Match` that no longer matches are refused with 412.
     """
 
+    # Whether safe requests may authenticate a JWT against the user's cached identity snapshot instead of the
+    # database (the authentication class reads it): where a role change made outside the services and the admin
+    # may take AUTH_SNAPSHOT_SECONDS to show.
+    identity_snapshot_reads = False
+
     def represent(self, instance):
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 

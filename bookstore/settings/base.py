@@ -131,7 +131,7 @@ REDIS_TIMEOUT = env.float("DJANGO_REDIS_TIMEOUT", default=0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "bookstore.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_TIMEOUT,
@@ -189,7 +189,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "bookstore.api.filters.FilterBackend",
         "bookstore.api.filters.BoundedSearchFilter",
         "bookstore.api.filters.StableOrderingFilter",
     ],
@@ -217,6 +217,10 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
 }
+
+# Public catalog reads with a JWT check the user against a snapshot in the cache (accounts/tokens.py) instead of
+# querying the user and their permissions; a change made outside the services and the admin shows within this.
+AUTH_SNAPSHOT_SECONDS = env.int("DJANGO_AUTH_SNAPSHOT_SECONDS", default=30)
 
 SIMPLE_JWT = {
     # Its own key: rotating SECRET_KEY (sessions, CSRF) must not be tied to the API tokens.

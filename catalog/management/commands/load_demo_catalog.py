@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.models import Author, Book, BookAuthor, Genre, Publisher
+from catalog.services import book_search_refresh
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "demo_catalog.json"
 
@@ -35,23 +36,24 @@ class Command(BaseCommand):
             fields = {**row, "parent": genres[row["parent"]] if row["parent"] else None}
             genres[row["slug"]] = Genre.objects.get_or_create(slug=row["slug"], defaults=fields)[0]
 
-        created = 0
+        created = []
         for row in data["books"]:
             fields = {key: value for key, value in row.items() if key not in ("authors", "genres", "publisher")}
             book, was_created = Book.objects.get_or_create(
                 isbn=row["isbn"], defaults={**fields, "publisher": publishers[row["publisher"]]}
             )
             if was_created:
-                created += 1
+                created.append(book.pk)
                 BookAuthor.objects.bulk_create(
                     BookAuthor(book=book, author=authors[credit["author"]], role=credit["role"], position=position)
                     for position, credit in enumerate(row["authors"])
                 )
                 book.genres.set([genres[slug] for slug in row["genres"]])
+        book_search_refresh(book_ids=created)
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo catalog: {len(data['books'])} books ({created} new), {len(authors)} authors, "
+                f"Demo catalog: {len(data['books'])} books ({len(created)} new), {len(authors)} authors, "
                 f"{len(publishers)} publishers, {len(genres)} genres."
             )
         )

@@ -1,0 +1,119 @@
+"""Catalog reads with a JWT: no user or permission query once the user's identity snapshot is cached, while
+revocation, deactivation and role changes through the services and the admin still take effect at once."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.roles import CATALOG_MANAGERS
+from accounts.services import user_revoke_tokens, user_set_active
+from catalog.models import Book
+from tests.envelope import data_of, error_of
+from tests.factories import PASSWORD, AuthorFactory, BookFactory, CatalogManagerFactory, CustomerFactory, GenreFactory
+
+
+def bearer_for(user):
+    pair = data_of(APIClient().post(reverse("v1:token-obtain"), {"email": user.email, "password": PASSWORD}))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    return client
+
+
+@pytest.fixture
+def shelf(db):
+    authors, genres = AuthorFactory.create_batch(2), GenreFactory.create_batch(2)
+    BookFactory.create_batch(30, authors=authors, genres=genres)
+    return BookFactory(title="Withdrawn", is_active=False)
+
+
+# v1: the count (or counter), the page, credits, genres; v2 the same without the count. Anonymous or with a JWT.
+@pytest.mark.parametrize(("version", "queries"), [("v1", 4), ("v2", 3)])
+@pytest.mark.parametrize("limit", [5, 25])
+@pytest.mark.parametrize("role", ["customer", "catalog_manager"])
+def test_a_jwt_list_read_costs_what_an_anonymous_one_costs(
+    shelf, django_assert_num_queries, version, queries, limit, role
+):
+    client = bearer_for(CustomerFactory() if role == "customer" else CatalogManagerFactory())
+    url = reverse(f"{version}:book-list")
+    client.get(url)  # the first read stores the identity snapshot
+
+    with django_assert_num_queries(queries):
+        page = data_of(client.get(url, {"limit": limit}))
+
+    assert len(page["results"]) == limit
+    with django_assert_num_queries(queries):
+        data_of(APIClient().get(url, {"limit": limit}))
+
+
+def test_the_snapshot_keeps_the_role(shelf):
+    manager, customer = bearer_for(CatalogManagerFactory()), bearer_for(CustomerFactory())
+    url = reverse("v1:book-list")
+    for client in (manager, customer):
+        client.get(url)
+
+    assert data_of(manager.get(url))["count"] == 31  # inactive books included
+    assert data_of(customer.get(url))["count"] == 30
+    assert manager.get(reverse("v1:book-detail", args=[shelf.pk])).status_code == 200
+    assert customer.get(reverse("v1:book-detail", args=[shelf.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "lock_out",
+    [
+        pytest.param(lambda user: user_set_active(user=user, is_active=False), id="deactivated"),
+        pytest.param(lambda user: user_revoke_tokens(user=user), id="logged-out-everywhere"),
+    ],
+)
+def test_a_lock_out_through_the_services_applies_to_the_next_catalog_read(shelf, lock_out):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    data_of(client.get(reverse("v1:book-list")))
+
+    lock_out(user)
+
+    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+def test_a_role_removed_in_the_admin_applies_to_the_next_catalog_read(shelf, superuser_browser):
+    manager = CatalogManagerFactory()
+    client = bearer_for(manager)
+    assert data_of(client.get(reverse("v1:book-list")))["count"] == 31
+
+    response = superuser_browser.post(
+        reverse("admin:accounts_user_change", args=[manager.pk]),
+        {
+            "email": manager.email,
+            "is_active": "on",
+            "groups": [],
+            "user_permissions": [],
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    assert not manager.groups.filter(name=CATALOG_MANAGERS).exists()
+    assert data_of(client.get(reverse("v1:book-list")))["count"] == 30
+
+
+def test_a_change_outside_the_services_shows_when_the_snapshot_expires(shelf):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    with override_settings(AUTH_SNAPSHOT_SECONDS=0):  # a snapshot that is never kept: every read asks the database
+        data_of(client.get(reverse("v1:book-list")))
+        type(user).objects.filter(pk=user.pk).update(is_active=False)
+        error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+def test_writes_never_use_the_snapshot(shelf):
+    manager = CatalogManagerFactory()
+    client = bearer_for(manager)
+    data_of(client.get(reverse("v1:book-list")))
+    manager.groups.remove(Group.objects.get(name=CATALOG_MANAGERS))  # outside the services: the snapshot lives on
+
+    assert data_of(client.get(reverse("v1:book-list")))["count"] == 31  # reads: up to AUTH_SNAPSHOT_SECONDS
+    response = client.patch(reverse("v1:book-detail", args=[shelf.pk]), {"stock": 1}, format="json")
+    error_of(response, 403, "permission_denied")  # a write checks the database
+    assert Book.objects.get(pk=shelf.pk).stock != 1

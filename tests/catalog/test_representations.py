@@ -1,0 +1,40 @@
+"""The row-built read representations answer exactly what the serializers answer, field for field."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory
+from rest_framework.request import Request
+
+from catalog.models import Book
+from catalog.representations import COLUMNS, books_v1, books_v2
+from catalog.serializers import BookSerializer, BookV2Serializer
+from tests.factories import AuthorFactory, BookFactory, GenreFactory
+
+
+@pytest.fixture
+def varied_books(db):
+    authors = [AuthorFactory(name=name) for name in ("Zoë Ünïcode", "Al Able", "Bo Bee")]
+    genres = [GenreFactory(name=name) for name in ("Zeta", "Alpha", "Mu")]
+    books = [
+        BookFactory(authors=authors[::-1], genres=genres, price=Decimal("0.00"), stock=0, publication_date=None),
+        BookFactory(authors=authors[:1], genres=[], price=Decimal("12.5"), is_active=False, subtitle="Sub"),
+        BookFactory(authors=authors[1:], genres=genres[1:], price=Decimal("99999999.99"), stock=7),
+    ]
+    Book.objects.filter(pk=books[0].pk).update(created_at=datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC))
+    Book.objects.filter(pk=books[1].pk).update(publication_date=date(1999, 12, 31))
+    Book.objects.filter(pk=books[2].pk).update(rating_average=Decimal("4.5"), rating_count=2)
+    return books
+
+
+@pytest.mark.parametrize(("serializer", "build"), [(BookSerializer, books_v1), (BookV2Serializer, books_v2)])
+def test_rows_answer_what_the_serializer_answers(varied_books, serializer, build):
+    request = Request(RequestFactory().get("/"))
+    instances = Book.objects.with_relations().order_by("id")
+    expected = [dict(serializer(book, context={"request": request}).data) for book in instances]
+
+    built = build(list(Book.objects.order_by("id").values(*COLUMNS)))
+
+    assert built == expected
+    assert [list(book) for book in built] == [list(book) for book in expected]  # the same key order
