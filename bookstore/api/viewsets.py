@@ -29,9 +29,18 @@ class ByVersion:
 
 
 class VersionedViewSet(viewsets.GenericViewSet):
-    """A GenericViewSet whose lists page as their version does: v1 by offset, v2 by keyset cursor."""
+    """A GenericViewSet whose lists page as their version does: v1 by offset, v2 by keyset cursor.
+
+    A method the URL does not offer (`PUT` on a list) is a 405 with `Allow` for every caller: DRF would
+    check permissions first and answer 401 or 403 about a request that no credentials could make succeed.
+    """
 
     pagination_class = ByVersion(OffsetPagination, v2=KeysetPagination)
+
+    def check_permissions(self, request):
+        if request.method not in self.allowed_methods:
+            self.http_method_not_allowed(request)
+        super().check_permissions(request)
 
 
 class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
