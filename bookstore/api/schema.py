@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
+from .conditional import IF_MATCH
 from .names import article, model_of
 from .serializers import StrictFieldsMixin
 from .viewsets import ResourceViewSet
@@ -63,7 +64,7 @@ ERROR_ENVELOPE_COMPONENT = {
 }
 
 # `*`, or a comma-separated list of entity tags (RFC 9110), or empty (no precondition): anything else is a 400.
-ETAGS = {"type": "string", "pattern": r'^(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)?$'}
+ETAGS = {"type": "string", "pattern": f"^{IF_MATCH.pattern}$"}
 
 # Headers of a resource's conditional requests and Location, and every operation's Retry-After:
 # (methods of a ResourceViewSet, or None for every operation; name; type; answered with; meaning).
@@ -73,7 +74,7 @@ HEADERS = [
     (
         ("PUT", "PATCH", "DELETE"),
         "If-Match",
-        OpenApiTypes.STR,
+        ETAGS,
         False,
         "The ETag read before: 412 if the object changed since.",
     ),
