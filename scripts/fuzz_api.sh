@@ -8,9 +8,10 @@
 #   bash scripts/fuzz_api.sh                                  # needs .venv with requirements-dev.txt
 #   FUZZ_EXAMPLES=50 FUZZ_SEEDS="20261124 7 99" bash scripts/fuzz_api.sh   # deeper: more examples, more seeds
 #
-# The first seed runs the whole matrix; each further seed runs the fuzzing and stateful phases (the only
-# random ones) as catalog manager and superuser. It uses DATABASE_URL if set (CI points it at PostgreSQL),
-# else a throwaway SQLite file.
+# The first seed runs every phase for each role (FUZZ_ROLES, all four by default); each further seed runs the
+# fuzzing and stateful phases (the only random ones) for each role again. Every run starts from freshly reset
+# fuzz accounts with a new token. It uses DATABASE_URL if set (CI points it at PostgreSQL), else a throwaway
+# SQLite file. The closing summary gives each run's test cases, failures and duration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -27,17 +28,29 @@ export DATABASE_URL=${DATABASE_URL:-sqlite:///$workdir/fuzz.sqlite3}
 
 $py manage.py migrate --noinput -v 0
 $py manage.py load_demo_catalog >/dev/null
-$py manage.py shell -v 0 -c "
+
+# The fuzz accounts as each run needs them: a run as superuser may deactivate the others, change their roles
+# or email (every change revokes their tokens), so each run starts from these accounts and a fresh token.
+reset_accounts() {
+    $py manage.py shell -v 0 -c "
 from django.contrib.auth.models import Group
 from accounts.models import User
 for email, group in [('fuzz-customer@example.com', 'customers'), ('fuzz-manager@example.com', 'catalog_managers')]:
     user, _ = User.objects.get_or_create(email=email)
     user.set_password('fuzz-password-123')
+    user.is_active = True
     user.save()
-    user.groups.add(Group.objects.get(name=group))
-if not User.objects.filter(email='fuzz-superuser@example.com').exists():
+    user.groups.set([Group.objects.get(name=group)])
+user = User.objects.filter(email='fuzz-superuser@example.com').first()
+if user is None:
     User.objects.create_superuser(email='fuzz-superuser@example.com', password='fuzz-password-123')
+else:
+    user.set_password('fuzz-password-123')
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.save()
 "
+}
+reset_accounts
 
 .venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
     --control-socket "$workdir/gunicorn.ctl" &
@@ -47,22 +60,18 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/schema/" -o /dev/
 
 token() {
     curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/token/" -H 'Content-Type: application/json' \
-        -d "{\"email\": \"$1\", \"password\": \"fuzz-password-123\"}" |
+        -d "{\"email\": \"fuzz-$1@example.com\", \"password\": \"fuzz-password-123\"}" |
         $py -c 'import json, sys; print(json.load(sys.stdin)["data"]["access"])'
 }
-declare -A tokens=(
-    [customer]=$(token fuzz-customer@example.com)
-    [manager]=$(token fuzz-manager@example.com)
-    [superuser]=$(token fuzz-superuser@example.com)
-)
 
 status=0
 summary=()
 fuzz() {  # fuzz VERSION ROLE SEED PHASES
-    local version=$1 role=$2 seed=$3 phases=$4 args=()
+    local version=$1 role=$2 seed=$3 phases=$4 args=() started=$SECONDS
     if [ "$role" != anonymous ]; then
+        reset_accounts
         # logout-all would revoke the token the rest of the run uses.
-        args=(-H "Authorization: Bearer ${tokens[$role]}" --exclude-path-regex 'logout-all')
+        args=(-H "Authorization: Bearer $(token "$role")" --exclude-path-regex 'logout-all')
     fi
     local log="$workdir/$version-$role-$seed.log"
     echo "==> schemathesis $version as $role, seed $seed, phases $phases"
@@ -71,7 +80,10 @@ fuzz() {  # fuzz VERSION ROLE SEED PHASES
         --no-color --generation-database none "${args[@]}" 2>&1 | tee "$log"; then
         status=1
     fi
-    summary+=("$version $role seed $seed: $( (grep -E '[0-9]+ generated' "$log" || echo 'no summary line') | tail -n 1 | sed 's/^ *//')")
+    local cases failures
+    cases=$(grep -E '^ *[0-9]+ generated' "$log" | tail -n 1 | sed 's/^ *//') || cases='no test cases run'
+    failures=$(grep -E '^=+ .* in [0-9.]+s =+$' "$log" | tail -n 1 | sed 's/^=* *//; s/ *=*$//') || failures='no result'
+    summary+=("$version $role seed $seed ($phases, $((SECONDS - started)) s): $cases; $failures")
 }
 
 read -r -a roles <<<"${FUZZ_ROLES:-anonymous customer manager superuser}"
