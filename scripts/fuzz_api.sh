@@ -52,7 +52,14 @@ else:
 }
 reset_accounts
 
-.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
+# The server keeps its PostgreSQL connections, as production does (CONN_MAX_AGE, with health checks): on a
+# database server shared with other work, a connection refused mid-run would be a 503 about the machine,
+# not about the API.
+server_db=$DATABASE_URL
+if [[ $server_db == postgres* ]]; then
+    server_db+="$([[ $server_db == *\?* ]] && echo '&' || echo '?')conn_max_age=600&conn_health_checks=True"
+fi
+DATABASE_URL=$server_db .venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
     --control-socket "$workdir/gunicorn.ctl" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT
