@@ -26,8 +26,19 @@ export DJANGO_THROTTLE_LOGIN=100000/minute DJANGO_THROTTLE_LOGIN_ACCOUNT=100000/
 export DJANGO_THROTTLE_REGISTER=100000/minute DJANGO_THROTTLE_REFRESH=100000/minute
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$workdir/fuzz.sqlite3}
 
-$py manage.py migrate --noinput -v 0
-$py manage.py load_demo_catalog >/dev/null
+# Set-up steps are retried: a PostgreSQL shared with other work may refuse a new connection for a moment.
+retry() {
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        "$@" && return 0
+        echo "(attempt $attempt of '$*' failed; retrying)" >&2
+        sleep $((attempt * 2))
+    done
+    return 1
+}
+
+retry $py manage.py migrate --noinput -v 0
+retry $py manage.py load_demo_catalog >/dev/null
 
 # The fuzz accounts as each run needs them: a run as superuser may deactivate the others, change their roles
 # or email (every change revokes their tokens), so each run starts from these accounts and a fresh token.
@@ -50,7 +61,7 @@ else:
     user.save()
 "
 }
-reset_accounts
+retry reset_accounts
 
 # The server keeps its PostgreSQL connections, as production does (CONN_MAX_AGE, with health checks): on a
 # database server shared with other work, a connection refused mid-run would be a 503 about the machine,
@@ -76,9 +87,9 @@ summary=()
 fuzz() {  # fuzz VERSION ROLE SEED PHASES
     local version=$1 role=$2 seed=$3 phases=$4 args=() started=$SECONDS
     if [ "$role" != anonymous ]; then
-        reset_accounts
+        retry reset_accounts
         # logout-all would revoke the token the rest of the run uses.
-        args=(-H "Authorization: Bearer $(token "$role")" --exclude-path-regex 'logout-all')
+        args=(-H "Authorization: Bearer $(retry token "$role")" --exclude-path-regex 'logout-all')
     fi
     local log="$workdir/$version-$role-$seed.log"
     echo "==> schemathesis $version as $role, seed $seed, phases $phases"
