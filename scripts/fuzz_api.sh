@@ -11,7 +11,8 @@
 # The first seed runs every phase for each role (FUZZ_ROLES, all four by default); each further seed runs the
 # fuzzing and stateful phases (the only random ones) for each role again. Every run starts from freshly reset
 # fuzz accounts with a new token. It uses DATABASE_URL if set (CI points it at PostgreSQL), else a throwaway
-# SQLite file. The closing summary gives each run's test cases, failures and duration.
+# SQLite file. The closing summary gives each run's test cases, failures and duration (also written to the file
+# FUZZ_SUMMARY names, if set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -101,6 +102,7 @@ fuzz() {  # fuzz VERSION ROLE SEED PHASES
     local cases failures
     cases=$(grep -E '^ *[0-9]+ generated' "$log" | tail -n 1 | sed 's/^ *//') || cases='no test cases run'
     failures=$(grep -E '^=+ .* in [0-9.]+s =+$' "$log" | tail -n 1 | sed 's/^=* *//; s/ *=*$//') || failures='no result'
+    [[ $failures == *failure* || $failures == 'no result' ]] || failures="0 failures, $failures"
     summary+=("$version $role seed $seed ($phases, $((SECONDS - started)) s): $cases; $failures")
 }
 
@@ -118,4 +120,7 @@ done
 echo
 echo "schemathesis summary (test cases per run):"
 printf '  %s\n' "${summary[@]}"
+if [ -n "${FUZZ_SUMMARY:-}" ]; then
+    printf '%s\n' "${summary[@]}" >"$FUZZ_SUMMARY"
+fi
 exit $status
