@@ -7,7 +7,6 @@
 #
 #   bash scripts/fuzz_api.sh                                  # needs .venv with requirements-dev.txt
 #   FUZZ_EXAMPLES=50 FUZZ_SEEDS="20261124 7 99" bash scripts/fuzz_api.sh   # deeper: more examples, more seeds
-#   FUZZ_ROLES="customer manager" FUZZ_WORKERS=2 bash scripts/fuzz_api.sh     # some roles; two operations at once
 #
 # The first seed runs every phase for each role (FUZZ_ROLES, all four by default); each further seed runs the
 # fuzzing and stateful phases (the only random ones) for each role again. Every run starts from freshly reset
@@ -19,7 +18,6 @@ cd "$(dirname "$0")/.."
 py=.venv/bin/python
 port=${FUZZ_PORT:-8765}
 examples=${FUZZ_EXAMPLES:-5}
-workers=${FUZZ_WORKERS:-1}  # schemathesis workers: operations tested concurrently (not the stateful phase)
 read -r -a seeds <<<"${FUZZ_SEEDS:-20261124 20261201}"
 workdir=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=bookstore.settings.test
@@ -97,7 +95,7 @@ fuzz() {  # fuzz VERSION ROLE SEED PHASES
     local log="$workdir/$version-$role-$seed.log"
     echo "==> schemathesis $version as $role, seed $seed, phases $phases"
     if ! .venv/bin/schemathesis run "http://127.0.0.1:$port/api/$version/schema/" \
-        --checks all --phases "$phases" --max-examples "$examples" --seed "$seed" --workers "$workers" \
+        --checks all --phases "$phases" --max-examples "$examples" --seed "$seed" \
         --no-color --generation-database none "${args[@]}" 2>&1 | tee "$log"; then
         status=1
     fi
