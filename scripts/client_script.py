@@ -90,7 +90,7 @@ def filter_by_lists(client):
     shelf = answered(books_list.sync_detailed(client=client, limit=100), 200).data.results
     first = sorted(credited(shelf[0]))[0]
     second = next(author for book in shelf for author in sorted(credited(book)) if first not in credited(book))
-    ordering = [BooksListOrderingItem("-price"), BooksListOrderingItem("title")]
+    ordering = [BooksListOrderingItem.PRICE_DESC, BooksListOrderingItem.TITLE]
     books = answered(books_list.sync_detailed(client=client, author=[first, second], ordering=ordering), 200)
     books = books.data.results
     by = [credited(book) & {first, second} for book in books]

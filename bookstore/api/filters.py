@@ -172,11 +172,19 @@ class StableOrderingFilter(OrderingFilter):
                 "in": "query",
                 "description": "Sort by these fields, in turn (`-` for descending); ties are broken by id. "
                 + ListFilter.list_hint.format(name=self.ordering_param),
-                "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
+                "schema": {
+                    "type": "array",
+                    # x-enum-varnames: generated clients name the values PRICE and PRICE_DESC, not VALUE_3.
+                    "items": {"type": "string", "enum": allowed, "x-enum-varnames": list(map(self.varname, allowed))},
+                },
                 "style": "form",
                 "explode": True,
             }
         ]
+
+    @staticmethod
+    def varname(value):
+        return value.lstrip("-").upper() + ("_DESC" if value.startswith("-") else "")
 
     @staticmethod
     def _expression(model, field):
