@@ -14,6 +14,7 @@ from bookstore.api.filters import (
     IdFilter,
     IdInFilter,
     IsoDateFilter,
+    ListFilter,
     PatternDecimalField,
 )
 
@@ -22,8 +23,9 @@ from .isbn import isbn_search_term, normalize_isbn
 from .models import Book, BookAuthor, Genre, Publisher
 
 
-class CharInFilter(filters.BaseInFilter, filters.CharFilter):
-    """A comma-separated list of strings."""
+@extend_schema_field({"type": "string", "minLength": 1})
+class CharInFilter(ListFilter, filters.CharFilter):
+    """A list of strings."""
 
 
 # Digits, X and hyphens, 10 to 17 characters: the forms an ISBN-10 or ISBN-13 is written in.
@@ -72,8 +74,8 @@ class GenreFilter(filters.FilterSet):
 class BookFilter(filters.FilterSet):
     """Book list filters. Many-to-many filters use EXISTS, so a book never appears twice."""
 
-    author = IdInFilter(method="filter_author", label="Author ids, comma-separated (any of them).")
-    genre = CharInFilter(method="filter_genre", label="Genre slugs, comma-separated; a genre includes its sub-genres.")
+    author = IdInFilter(method="filter_author", label="Author ids (any of them).")
+    genre = CharInFilter(method="filter_genre", label="Genre slugs (any of them); a genre includes its sub-genres.")
     publisher = IdFilter(field_name="publisher_id", label="Publisher id.")
     language = filters.CharFilter(label="ISO 639-1 language code, e.g. en.")
     format = filters.ChoiceFilter(choices=Book.Format.choices, label="The edition's format.")

@@ -38,7 +38,8 @@ class CartItemSerializer(serializers.ModelSerializer):
         fields = ["id", "book", "title", "quantity", "unit_price", "line_total", "problems"]
         read_only_fields = fields
 
-    def get_line_total(self, item) -> Decimal:
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_line_total(self, item):
         return f"{item.book.price * item.quantity:.2f}"
 
     def get_problems(self, item) -> list[str]:
@@ -73,7 +74,8 @@ class CartSerializer(serializers.Serializer):
     currency = serializers.SerializerMethodField()
     item_count = serializers.SerializerMethodField()
 
-    def get_total(self, items) -> Decimal:
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_total(self, items):
         return f"{cart_total(items):.2f}"
 
     @extend_schema_field({"type": "string", "nullable": True})

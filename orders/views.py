@@ -65,6 +65,7 @@ class CartItemViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Versi
         data = self.serializer_class(item, context=self.get_serializer_context()).data
         return Response(dict(data), **kwargs)
 
+    # The outer decoration wins where it applies: v2 answers with its own representation.
     @extend_schema(responses={200: CartItemV2Serializer, 201: CartItemV2Serializer}, versions=["v2"])
     @extend_schema(responses={200: CartItemSerializer, 201: CartItemSerializer})
     def create(self, request, *args, **kwargs):

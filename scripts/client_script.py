@@ -6,10 +6,11 @@ from openapi/v2.yaml and runs this same file, unmodified, against a live server 
     PYTHONPATH=<dir holding bookstore_client> python scripts/client_script.py \\
         --version v2 --base-url http://127.0.0.1:8000 --email manager@example.com --password ...
 
-It lists and filters books, follows the `next` link of a page (a cursor in v2), logs in, creates a book,
-updates it with If-Match, is refused with a stale ETag, deletes it, and reads the error code of a 400. Then
-it reviews a book, reads the review and the book's rating, is refused a second review (409), and deletes its
-review. It prints each step, and exits non-zero on anything the schema did not promise.
+It lists and filters books (two authors and two sort keys as lists), follows the `next` link of a page (a
+cursor in v2), logs in, creates a book, updates it with If-Match, is refused with a stale ETag, deletes it,
+and reads the error code of a 400. Then it reviews a book, reads the review and the book's rating, is refused
+a second review (409), and deletes its review. It prints each step, and exits non-zero on anything the
+schema did not promise.
 """
 
 import argparse
@@ -25,6 +26,7 @@ from bookstore_client.api.publishers import publishers_list
 from bookstore_client.api.reviews import books_reviews_create, books_reviews_list, reviews_destroy, reviews_retrieve
 from bookstore_client.models import (
     BookRequest,
+    BooksListOrderingItem,
     ErrorEnvelope,
     PatchedBookRequest,
     ReviewWriteRequest,
@@ -80,6 +82,26 @@ def list_and_filter(client, version):
     first_ids, second_ids = [book.id for book in page.results], [book.id for book in second.results]
     expect(second_ids and not set(first_ids) & set(second_ids), "the next page holds other books")
     print(f"next page via {sorted(params)}: ids {first_ids} then {second_ids}")
+
+
+def credited(book):
+    return {credit["id"] for credit in book.to_dict()["authors"]}
+
+
+def filter_by_lists(client):
+    """List filters take Python lists; the client sends them as repeated keys (`author=3&author=7`)."""
+    shelf = answered(books_list.sync_detailed(client=client, limit=100), 200).data.results
+    first = sorted(credited(shelf[0]))[0]
+    second = next(author for book in shelf for author in sorted(credited(book)) if first not in credited(book))
+    ordering = [BooksListOrderingItem.PRICE_DESC, BooksListOrderingItem.TITLE]
+    books = answered(books_list.sync_detailed(client=client, author=[first, second], ordering=ordering), 200)
+    books = books.data.results
+    by = [credited(book) & {first, second} for book in books]
+    expect(all(by), "every book is by one of the two authors")
+    expect(set().union(*by) == {first, second}, f"books by both authors {first} and {second}, not only the last")
+    keys = [(-float(price_of(book)), book.title) for book in books]
+    expect(keys == sorted(keys), "ordered by price descending, then title")
+    print(f"filter author=[{first}, {second}] ordering=-price,title: {len(books)} books by either, dearest first")
 
 
 def log_in(base_url, email, password):
@@ -193,6 +215,7 @@ def main():
     anonymous = Client(base_url=args.base_url, raise_on_unexpected_status=True)
     try:
         list_and_filter(anonymous, args.version)
+        filter_by_lists(anonymous)
         manager = log_in(args.base_url, args.email, args.password)
         author, publisher = create_update_delete(manager)
         read_a_400(manager, author, publisher)

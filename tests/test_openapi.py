@@ -392,3 +392,15 @@ def test_the_schema_is_built_once_per_process_and_version(client, monkeypatch):
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
     assert answers[0].content == answers[2].content != answers[1].content == answers[3].content
     assert len(builds) == 2
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_list_parameters_are_repeated_keys_and_sort_keys_have_names(schema_of, version):
+    # Generated clients send a list as repeated keys (explode: true), which the server reads (and commas too);
+    # the sort keys get names such as PRICE_DESC in a generated client's enum instead of VALUE_3.
+    book_list = schema_of(version)["paths"][path_of(f"{version}:book-list")]["get"]
+    parameters = {parameter["name"]: parameter for parameter in book_list["parameters"]}
+
+    assert all(parameters[name]["explode"] is True for name in ["author", "genre", "ordering"])
+    items = parameters["ordering"]["schema"]["items"]
+    assert dict(zip(items["enum"], items["x-enum-varnames"], strict=True))["-price"] == "PRICE_DESC"

@@ -3,6 +3,7 @@ the headers that keep one user's answers out of shared caches."""
 
 import hashlib
 import json
+import re
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
@@ -11,6 +12,10 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.utils.encoders import JSONEncoder
 
 from . import fastjson
+
+# What an If-Match may hold: `*`, or a comma-separated list of entity tags (RFC 9110; a tag holds no comma, as
+# none of ours do), or nothing (no precondition). The schema documents this same pattern.
+IF_MATCH = re.compile(r'(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)?')
 
 
 class PreconditionFailed(APIException):
@@ -31,11 +36,12 @@ def etag_for(data) -> str:
 def check_if_match(request, current_etag: str) -> None:
     """Raise 412 when the request carries an If-Match that the current representation fails."""
     header = request.headers.get("If-Match", "").strip()
+    if not IF_MATCH.fullmatch(header):
+        # Not even partly read: Django's parse_etags would keep the well-formed tags of a malformed list.
+        raise ParseError("If-Match must hold an ETag from an earlier answer, or *.")
     if not header:
         return  # an empty header is no precondition, as an empty query parameter is no filter
     wanted = parse_etags(header)
-    if not wanted:
-        raise ParseError("If-Match must hold an ETag from an earlier answer, or *.")
     if "*" not in wanted and current_etag not in wanted:
         raise PreconditionFailed()
 

@@ -5,7 +5,10 @@ import re
 
 from django import forms
 from django.db.models import F
+from django.utils.datastructures import MultiValueDict
 from django_filters import rest_framework as filters
+from django_filters.fields import BaseCSVField
+from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -56,8 +59,43 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, pattern=ID, message="Enter an id: a whole number from 1.", **kwargs)
 
 
-class IdInFilter(filters.BaseInFilter, IdFilter):
-    """A comma-separated list of ids."""
+def list_values(data, name):
+    """The values of a list parameter: each given value split at commas, so `?author=1,2`, `?author=1&author=2`
+    (what generated clients send) and `?author=1,2&author=3` all say the same. None when the parameter is
+    absent, and [] when it is only sent empty (an empty query value is no filter)."""
+    values = data.getlist(name) if isinstance(data, MultiValueDict) else [data[name]] if name in data else []
+    if not values:
+        return None
+    if not any(values):
+        return []
+    return [part for value in values for part in value.split(",")]
+
+
+class ListWidget(BaseCSVWidget):
+    def value_from_datadict(self, data, files, name):
+        return list_values(data, name)
+
+
+class ListField(BaseCSVField):
+    base_widget_class = ListWidget
+
+    def clean(self, value):
+        # `?author=1,` or `?author=1&author=`: an empty entry among others is a mistake, not "no filter".
+        if value and "" in value:
+            raise forms.ValidationError("Leave no value in the list empty.", code="invalid")
+        return super().clean(value)
+
+
+class ListFilter(filters.BaseInFilter):
+    """An `in` filter over a list parameter, repeated or comma-separated (see `list_values`); the schema
+    documents the repeated form (`explode: true`) and mentions the other."""
+
+    base_field_class = ListField
+    list_hint = "Repeat the parameter for several values (`{name}=...&{name}=...`), or separate them with commas."
+
+
+class IdInFilter(ListFilter, IdFilter):
+    """A list of ids."""
 
 
 @extend_schema_field({"type": "string", "pattern": f"^{AMOUNT.pattern}$"})
@@ -112,7 +150,7 @@ class BoundedSearchFilter(SearchFilter):
 
 
 class StableOrderingFilter(OrderingFilter):
-    """`?ordering=` with the values the view allows (a comma-separated list, `-` for descending; anything
+    """`?ordering=` with the values the view allows (a list, `-` for descending; anything
     else is a 400 naming the allowed values), always ending in the primary key, so that equal values page
     deterministically. Nullable fields sort their empty values last in both directions.
     """
@@ -122,9 +160,8 @@ class StableOrderingFilter(OrderingFilter):
         return [value for name in names for value in (name, f"-{name}")]
 
     def get_ordering(self, request, queryset, view):
-        text = request.query_params.get(self.ordering_param)
-        if text:
-            ordering = text.split(",")
+        ordering = list_values(request.query_params, self.ordering_param)
+        if ordering:
             allowed = self.allowed(queryset, view, request)
             if not set(ordering) <= set(allowed):
                 raise ValidationError({self.ordering_param: [f"Order by one or more of: {', '.join(allowed)}."]})
@@ -148,12 +185,21 @@ class StableOrderingFilter(OrderingFilter):
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Sort by these fields, in turn (`-` for descending); ties are broken by id.",
-                "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
+                "description": "Sort by these fields, in turn (`-` for descending); ties are broken by id. "
+                + ListFilter.list_hint.format(name=self.ordering_param),
+                "schema": {
+                    "type": "array",
+                    # x-enum-varnames: generated clients name the values PRICE and PRICE_DESC, not VALUE_3.
+                    "items": {"type": "string", "enum": allowed, "x-enum-varnames": list(map(self.varname, allowed))},
+                },
                 "style": "form",
-                "explode": False,
+                "explode": True,
             }
         ]
+
+    @staticmethod
+    def varname(value):
+        return value.lstrip("-").upper() + ("_DESC" if value.startswith("-") else "")
 
     @staticmethod
     def _expression(model, field):

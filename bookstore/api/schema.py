@@ -6,6 +6,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
+from .conditional import IF_MATCH
+from .filters import ListFilter
 from .names import article, model_of
 from .serializers import StrictFieldsMixin
 from .viewsets import ResourceViewSet, VersionedViewSet
@@ -63,7 +65,7 @@ ERROR_ENVELOPE_COMPONENT = {
 }
 
 # `*`, or a comma-separated list of entity tags (RFC 9110), or empty (no precondition): anything else is a 400.
-ETAGS = {"type": "string", "pattern": r'^(\*|(W/)?"[^",]*"(\s*,\s*(W/)?"[^",]*")*)?$'}
+ETAGS = {"type": "string", "pattern": f"^{IF_MATCH.pattern}$"}
 
 # Headers of a resource's conditional requests and Location, and every operation's Retry-After:
 # (methods of a ResourceViewSet, or None for every operation; name; type; answered with; meaning).
@@ -73,7 +75,7 @@ HEADERS = [
     (
         ("PUT", "PATCH", "DELETE"),
         "If-Match",
-        OpenApiTypes.STR,
+        ETAGS,
         False,
         "The ETag read before: 412 if the object changed since.",
     ),
@@ -174,16 +176,23 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self):
         # A filter whose schema is declared on its class (extend_schema_field) loses its label on the
-        # way; the label is the parameter's description.
+        # way; the label is the parameter's description. A list filter takes repeated keys, as generated
+        # clients send a list (and commas too, which the description says).
         parameters = super()._get_filter_parameters()
-        labels = self._filter_labels()
+        fields = self._filter_fields()
         for parameter in parameters:
-            if not parameter.get("description") and labels.get(parameter["name"]):
-                parameter["description"] = str(labels[parameter["name"]])
+            field = fields.get(parameter["name"])
+            if field is None:
+                continue
+            if isinstance(field, ListFilter):
+                parameter["description"] = f"{field.label} {field.list_hint.format(name=parameter['name'])}"
+                parameter["explode"] = True
+            elif not parameter.get("description") and field.label:
+                parameter["description"] = str(field.label)
         return parameters
 
-    def _filter_labels(self):
-        labels = {}
+    def _filter_fields(self):
+        fields = {}
         for backend in self.get_filter_backends():
             get_filterset_class = getattr(backend(), "get_filterset_class", None)
             if get_filterset_class is None:
@@ -193,8 +202,8 @@ class EnvelopeAutoSchema(AutoSchema):
                 queryset = model_of(self.view)._default_manager.none()
             filterset_class = get_filterset_class(self.view, queryset)
             if filterset_class is not None:
-                labels.update({name: field.label for name, field in filterset_class.base_filters.items()})
-        return labels
+                fields.update(filterset_class.base_filters)
+        return fields
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

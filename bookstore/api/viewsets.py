@@ -34,6 +34,9 @@ class VersionedViewSet(viewsets.GenericViewSet):
     `write_serializer_class`, when set, validates input while `serializer_class` renders every answer (a
     version whose representation differs from what clients send): one class for every write, or a
     `{action: class}` mapping. The browsable API builds its forms from it, and the schema its request bodies.
+
+    A method the URL does not offer (`PUT` on a list) is a 405 with `Allow` for every caller: DRF would
+    check permissions first and answer 401 or 403 about a request that no credentials could make succeed.
     """
 
     pagination_class = ByVersion(OffsetPagination, v2=KeysetPagination)
@@ -46,6 +49,11 @@ class VersionedViewSet(viewsets.GenericViewSet):
         if writes is not None and self.action in ("create", "update", "partial_update"):
             return writes
         return self.serializer_class
+
+    def check_permissions(self, request):
+        if request.method not in self.allowed_methods:
+            self.http_method_not_allowed(request)
+        super().check_permissions(request)
 
 
 class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):

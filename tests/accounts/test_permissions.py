@@ -1,6 +1,7 @@
 """Who may do what with accounts: one table of endpoint x action x role, held in v1 and v2.
 
-/users/ is for staff with the user permissions (a superuser here), and offers no create, replace or delete.
+/users/ is for staff with the user permissions (a superuser here), and offers no create, replace or delete
+(405 whoever asks: no credentials could make them succeed).
 /users/me/, its password and logout-all are for any signed-in user, on their own account. A refused request
 answers the error envelope, changes no account and shows no other user's data.
 """
@@ -24,10 +25,10 @@ TABLE = [
     # endpoint        action            anonymous  customer  catalog_manager  superuser
     ("users",         "list",           401,       403,      403,             200),
     ("users",         "retrieve",       401,       403,      403,             200),
-    ("users",         "create",         401,       403,      403,             405),
-    ("users",         "update",         401,       403,      403,             405),
+    ("users",         "create",         405,       405,      405,             405),
+    ("users",         "update",         405,       405,      405,             405),
     ("users",         "partial_update", 401,       403,      403,             200),
-    ("users",         "destroy",        401,       403,      403,             405),
+    ("users",         "destroy",        405,       405,      405,             405),
     ("me",            "retrieve",       401,       200,      200,             200),
     ("me",            "update",         401,       405,      405,             405),
     ("me",            "partial_update", 401,       200,      200,             200),

@@ -100,13 +100,25 @@ def test_a_chunked_body_outside_the_api_is_refused_as_plain_text(client):
 # Headers ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", ["no-quotes", "W/", '"unterminated'])
+@pytest.mark.parametrize("header", ["no-quotes", "W/", '"unterminated', '"KGcm,#b=N"', '*, "0123456789abcdef"'])
 def test_a_malformed_if_match_is_a_parse_error_and_changes_nothing(catalog_manager_client, book, header):
     url = reverse("v1:book-detail", args=[book.pk])
 
     error_of(catalog_manager_client.patch(url, {"stock": 1}, headers={"If-Match": header}), 400, "parse_error")
     book.refresh_from_db()
     assert book.stock == 7
+
+
+@pytest.mark.parametrize("junk", ["junk", "W/", '"a"b'])
+def test_a_current_etag_in_a_malformed_if_match_does_not_pass(catalog_manager_client, book, junk):
+    # The whole header is held to the schema's pattern, not only the tags that happen to parse.
+    url = reverse("v1:book-detail", args=[book.pk])
+    current = catalog_manager_client.get(url)["ETag"]
+
+    response = catalog_manager_client.delete(url, headers={"If-Match": f"{current}, {junk}"})
+
+    error_of(response, 400, "parse_error")
+    assert Book.objects.filter(pk=book.pk).exists()
 
 
 # Query parameters ---------------------------------------------------------------------------------------------

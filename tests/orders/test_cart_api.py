@@ -13,6 +13,7 @@ from orders.models import CartItem
 from orders.services import cart_add_item
 from tests.envelope import data_of, error_of, no_content
 from tests.factories import BookFactory
+from tests.openapi_answers import assert_documented
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,17 @@ def test_adding_in_v2_answers_the_line_as_v2_shows_it_and_the_schema_says_so(cli
     for code in ("200", "201"):
         data = responses[code]["content"]["application/json"]["schema"]["properties"]["data"]
         assert data == {"$ref": "#/components/schemas/CartItemV2"}
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_cart_answers_are_what_the_schema_documents(client, customer, book, version):
+    # Amounts are decimal strings in v1 and {amount, currency} in v2, on the cart and on each line it adds.
+    assert_documented(client.get(reverse(f"{version}:cart")), version, f"/api/{version}/cart/")
+    items = reverse(f"{version}:cart-item-list")
+    created = client.post(items, {"book": book.pk, "quantity": 1}, format="json")
+    added = client.post(items, {"book": book.pk, "quantity": 1}, format="json")
+
+    assert (created.status_code, added.status_code) == (201, 200)
+    assert_documented(created, version, f"/api/{version}/cart/items/")
+    assert_documented(added, version, f"/api/{version}/cart/items/")
+    assert_documented(client.get(reverse(f"{version}:cart")), version, f"/api/{version}/cart/")
