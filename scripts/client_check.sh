@@ -30,7 +30,7 @@ user.save()
 user.groups.add(Group.objects.get(name='catalog_managers'))
 "
 
-.venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
+DJANGO_LOG_LEVEL=WARNING .venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
     --control-socket "$workdir/gunicorn.ctl" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT

@@ -71,7 +71,8 @@ server_db=$DATABASE_URL
 if [[ $server_db == postgres* ]]; then
     server_db+="$([[ $server_db == *\?* ]] && echo '&' || echo '?')conn_max_age=600&conn_health_checks=True"
 fi
-DATABASE_URL=$server_db .venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
+# Warnings and errors only (a 5xx and its traceback still show): a line per request would bury the report.
+DATABASE_URL=$server_db DJANGO_LOG_LEVEL=WARNING .venv/bin/gunicorn bookstore.wsgi --bind "127.0.0.1:$port" --workers 2 --log-level warning \
     --control-socket "$workdir/gunicorn.ctl" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT
