@@ -8,7 +8,6 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
@@ -18,19 +17,13 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from catalog.models import Book
 from orders.models import Order
 from orders.services import cart_add_item, order_place
+from tests.concurrency import concurrency_marks
 from tests.factories import BookFactory, CustomerFactory
 from tests.shopping import ADDRESS
 
 PROCESSES = 3
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: processes sharing one database with row locks; SQLite serialises every write",
-    ),
-    # The processes read what this test committed; serialized_rollback restores the migrated data afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = concurrency_marks("processes sharing one database with row locks")
 
 # Each process sets Django up, then waits for the same instant to run the command, so that they overlap.
 RUN_AT = """

@@ -3,25 +3,17 @@
 import threading
 from collections import Counter
 
-import pytest
 from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.concurrency import concurrency_marks
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, CustomerFactory
 
 REPLAYS = 20  # under the auth_refresh throttle of 30/minute per client
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
-    ),
-    # Each thread commits through its own connection, so the test cannot run inside one transaction.
-    # serialized_rollback restores the migrated data (the role groups) for any test that runs after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = concurrency_marks()
 
 
 def refresh(token):

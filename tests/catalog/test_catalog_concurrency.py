@@ -11,19 +11,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Book, Genre
+from tests.concurrency import concurrency_marks
 from tests.factories import AuthorFactory, CatalogManagerFactory, GenreFactory, PublisherFactory, isbn13
 
 WRITERS = 20
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
-    ),
-    # Each thread commits through its own connection, so the test cannot run inside one transaction.
-    # serialized_rollback restores the migrated data (the role groups) for any test that runs after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = concurrency_marks()
 
 
 def at_once(requests):

@@ -2,12 +2,10 @@
 expiry runs that never restore stock twice."""
 
 import os
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -15,6 +13,7 @@ from rest_framework.test import APIClient
 from catalog.models import Book
 from orders.models import Order
 from orders.services import cart_add_item, order_expire_unpaid, order_place
+from tests.concurrency import at_once, concurrency_marks
 from tests.factories import BookFactory, CustomerFactory
 from tests.shopping import ADDRESS
 
@@ -23,38 +22,7 @@ STOCK = 10
 # The issue asks for 20 rounds; CI can ask for them with CHECKOUT_ROUNDS=20. Three keep the suite quick.
 ROUNDS = int(os.environ.get("CHECKOUT_ROUNDS", "3"))
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
-    ),
-    # Each thread commits through its own connection, so the test cannot run inside one transaction.
-    # serialized_rollback restores the migrated data (the role groups) for any test that runs after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def at_once(calls):
-    """Run each callable in its own thread, released together; answers what each returned (or its exception)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # reported by the assertions instead of dying silently in the thread
-            results[index] = ("exception", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+pytestmark = concurrency_marks()
 
 
 def checkout_call(user, key):

@@ -5,7 +5,6 @@ import json
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -13,18 +12,11 @@ from orders.models import Order
 from orders.services import cart_add_item, order_place
 from payments.models import Payment, WebhookEvent
 from payments.signatures import sign
+from tests.concurrency import at_once, concurrency_marks
 from tests.factories import BookFactory, CustomerFactory
-from tests.orders.test_checkout_concurrency import at_once
 from tests.shopping import ADDRESS
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
-    ),
-    # Each thread commits through its own connection; serialized_rollback restores the migrated data after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = concurrency_marks()
 
 
 @pytest.fixture

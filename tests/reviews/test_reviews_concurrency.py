@@ -8,30 +8,21 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Avg, Count
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Book
 from reviews.models import Review
+from tests.concurrency import at_once, concurrency_marks
 from tests.factories import BookFactory, CustomerFactory, ModeratorFactory
-from tests.orders.test_checkout_concurrency import at_once
 from tests.reviews.conftest import write
 
 CUSTOMERS = 30
 # CI can ask for more rounds with REVIEW_ROUNDS; three keep the suite quick.
 ROUNDS = int(os.environ.get("REVIEW_ROUNDS", "3"))
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent requests with row locks; SQLite serialises every write",
-    ),
-    # Each thread commits through its own connection, so the test cannot run inside one transaction.
-    # serialized_rollback restores the migrated data (the role groups) for any test that runs after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = concurrency_marks()
 
 
 def client_of(user):
