@@ -2,12 +2,12 @@
 superusers) see every order and work its lifecycle."""
 
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from bookstore.api.filters import FilterBackend
 from bookstore.api.viewsets import ByVersion, ResourceViewSet, VersionedViewSet
 
 from . import services
@@ -106,7 +106,7 @@ class OrderViewSet(ResourceViewSet):
     serializer_class = ByVersion(OrderSerializer, v2=OrderV2Serializer)
     write_serializer_class = OrderCreateSerializer
     http_method_names = ["get", "post", "head", "options"]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = OrderFilter
 
     def get_queryset(self):
