@@ -36,32 +36,33 @@ class LinksOnlyWhereAllowed:
         return self._allowed(request, super().get_readonly_fields(request, obj))
 
 
-class OrderLineInline(LinksOnlyWhereAllowed, admin.TabularInline):
-    model = OrderLine
-    fields = ["book", "title", "isbn", "unit_price", "quantity"]
-    readonly_fields = fields
-    plain_fields = {"book": "book_text"}
+class RecordInline(LinksOnlyWhereAllowed, admin.TabularInline):
+    """What an order recorded (its lines, its moves): shown, never added, edited or deleted here."""
+
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)  # every field, as shown
+
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class OrderLineInline(RecordInline):
+    model = OrderLine
+    fields = ["book", "title", "isbn", "unit_price", "quantity"]
+    plain_fields = {"book": "book_text"}
 
     @admin.display(description="book")
     def book_text(self, line):
         return str(line.book)
 
 
-class OrderStatusChangeInline(LinksOnlyWhereAllowed, admin.TabularInline):
+class OrderStatusChangeInline(RecordInline):
     model = OrderStatusChange
     fields = ["status", "at", "by"]
-    readonly_fields = fields
     plain_fields = {"by": "by_text"}
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="by")
     def by_text(self, change):
