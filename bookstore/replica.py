@@ -6,6 +6,8 @@ Only catalog models (books, authors, publishers, genres) are read from the repli
   are remembered for DATABASE_REPLICA_STICKY_SECONDS under a cache key of their user id (Redis when REDIS_URL is
   set, so every app process sees it), and their reads go to the primary meanwhile, so nobody misses their own
   write while the replica catches up. Anonymous clients cannot change the catalog, so they are not tracked;
+- is not one whose answer the read cache will store (bookstore/api/readcache.py: no entry may hold a lagging
+  view);
 - finds the replica reachable. A replica that cannot be reached (checked once per request, with a short
   connect timeout) is left alone for DATABASE_REPLICA_RETRY_SECONDS in this process, and reads fall back to the
   primary meanwhile; a read whose replica query fails (the replica went away since the check) is served again
@@ -24,6 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError, connections
+
+from bookstore.api.readcache import storing as read_cache_storing
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +174,7 @@ class PrimaryReplicaRouter:
         if model._meta.app_label not in REPLICA_APP_LABELS:
             return PRIMARY
         routing = _current.get()
-        if routing is None or connections[PRIMARY].in_atomic_block:
+        if routing is None or connections[PRIMARY].in_atomic_block or read_cache_storing.get():
             return PRIMARY
         return REPLICA if routing.use_replica() else PRIMARY
 

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from bookstore.api.filters import FilterBackend, StableOrderingFilter
 from bookstore.api.viewsets import ByVersion, ResourceViewSet
 
+from .cache import catalog_reads
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
 from .permissions import CatalogPermission
@@ -21,6 +22,7 @@ class BookViewSet(ResourceViewSet):
     write_serializer_class = ByVersion(None, v2=BookSerializer)
     permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
+    read_cache = catalog_reads
     filter_backends = [FilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]
@@ -49,6 +51,9 @@ class BookViewSet(ResourceViewSet):
     def list(self, request, *args, **kwargs):
         if not self.reads_rows():
             return super().list(request, *args, **kwargs)
+        return self.cached_read(self.list_rows)
+
+    def list_rows(self):
         queryset = self.filter_queryset(self.get_queryset())
         # Annotations (search relevance) stay selected: the order, and so a cursor, may use them.
         rows = self.paginate_queryset(queryset.values(*COLUMNS, *queryset.query.annotations))
@@ -57,6 +62,9 @@ class BookViewSet(ResourceViewSet):
     def retrieve(self, request, *args, **kwargs):
         if not self.reads_rows():
             return super().retrieve(request, *args, **kwargs)
+        return self.cached_read(self.retrieve_row)
+
+    def retrieve_row(self):
         queryset = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
         row = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return Response(self.representations([row], using=queryset.db)[0])

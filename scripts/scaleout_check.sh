@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Two app processes (gunicorn, production settings) on different ports share one PostgreSQL and one Redis
-# (REDIS_URL): an account registered through one logs in through the other, and a client throttled on one is
-# throttled on the other, because the throttle counters live in Redis. A throwaway cluster of its own, dropped on
-# exit; Redis database REDIS_DB (flushed first: use one that nothing else uses). Ports: PG_PORT, APP_PORT and
-# APP_PORT+1.
+# (REDIS_URL): an account registered through one logs in through the other; a client throttled on one is throttled
+# on the other, because the throttle counters live in Redis; a book written through one shows in the next anonymous
+# read through either, though both answer anonymous reads from the shared read cache. A throwaway cluster of its
+# own, dropped on exit; Redis database REDIS_DB (flushed first: use one that nothing else uses). Ports: PG_PORT,
+# APP_PORT and APP_PORT+1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prod_lib.sh

@@ -69,6 +69,25 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
     # database (the authentication class reads it): where a role change made outside the services and the admin
     # may take AUTH_SNAPSHOT_SECONDS to show.
     identity_snapshot_reads = False
+    # A ReadCache (bookstore/api/readcache.py) that answers anonymous JSON reads through `cached_read`, or None.
+    read_cache = None
+
+    def cached_read(self, read):
+        """The answer of `read()`, or, for an anonymous GET when the view has a read cache, the cached answer of
+        the same URL and media type (bookstore/api/readcache.py); a miss stores what `read()` answers."""
+        request, cache = self.request, self.read_cache
+        if cache is None or not cache.enabled() or request.method != "GET" or request.user.is_authenticated:
+            return read()
+        key = cache.entry_key(request.build_absolute_uri(), request.accepted_media_type)
+        generation, cached = cache.lookup(key)
+        if cached is not None:
+            return cached
+        if generation is None:  # the cache cannot say what is current: nothing is stored
+            return read()
+        with cache.reading_to_store():
+            response = read()
+        response.add_post_render_callback(lambda rendered: cache.store(key, generation, rendered))
+        return response
 
     def represent(self, instance):
         return self.serializer_class(instance, context=self.get_serializer_context()).data
@@ -127,7 +146,7 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
         renderer = getattr(request, "accepted_renderer", None)
         if (
             response.status_code in (200, 201)
-            and response.data is not None
+            and getattr(response, "data", None) is not None
             and getattr(renderer, "format", "") == "json"
         ):
             response["ETag"] = etag_for(response.data)

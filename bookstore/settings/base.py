@@ -142,6 +142,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous book reads are answered from the cache, kept exact under writes (bookstore/api/readcache.py); entries
+# expire after this many seconds, which bounds how long a write the app does not see (psql) can go unseen. 0 turns
+# the cache off. On by default only with Redis: a cache of one's own cannot see another process's writes.
+API_READ_CACHE_SECONDS = env.int("DJANGO_API_READ_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
