@@ -1,25 +1,31 @@
-"""Benchmark (not a test): the catalog read path at 100k and 1M books, beside a raw floor, on one machine.
+"""Benchmark (not a test): the catalog read path at 100k and 1M books, beside a raw floor and a FastAPI peer, on
+one machine.
 
     .venv/bin/python bench/catalog.py                      # both sizes: load, search probe, in-process harness
     .venv/bin/python bench/catalog.py --sizes 100k --duration 5
     .venv/bin/python bench/catalog.py --only load          # or: search, inprocess
+    .venv/bin/python bench/catalog.py --ports 8790,8791,8792   # the platform's, the floor's, the peer's
 
 For each size it makes (or reuses) the PostgreSQL database perf_<size> (migrated, filled by generate_catalog
 with seed 1, vacuumed), then:
 
-- load: serves the platform (gunicorn, production settings, 2 sync workers) and the raw floor (bench/floor.py:
-  psycopg, PostgreSQL builds the same v2 page as JSON; 2 workers) on the same database, checks that both answer
-  the same books (page 1 and a cursor page halfway through the catalog, every field compared), then loads each
-  URL with `wrk -t2 -c16 -d10s --latency` and prints req/s, p50, p99, the servers' CPU per request (master and
-  workers, from /proc) and the ratios to the floor;
+- load: serves the platform (gunicorn, production settings, 2 sync workers), the raw floor (bench/floor.py:
+  psycopg, PostgreSQL builds the same v2 page as JSON; 2 workers) and the peer of issue 13 (bench/peer_fastapi.py:
+  FastAPI + SQLAlchemy as a typical team writes them, no count; gunicorn with 2 uvicorn workers) on the same
+  database, checks that all three answer the same books (page 1 and a cursor page halfway through the catalog,
+  every field compared), then loads each URL with `wrk -t2 -c16 -d10s --latency` and prints req/s, p50, p99, the
+  servers' CPU per request (master and workers, from /proc) and the ratios to the floor and to the peer;
 - search: p50/p99 of the search classes of issue 13, in process (query plus serialization, no HTTP);
 - inprocess: queries and CPU per request of each read, in process.
 
 PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379 (db 13) for the shared cache; ports
-8780-8781. wrk is the Debian package.
+8780-8782 unless --ports says otherwise. wrk is the Debian package. The peer needs FastAPI and SQLAlchemy, which
+the platform does not: `pip install -r requirements-bench.txt`; without them the load part stops before it starts,
+saying so (the search and in-process parts do not need them).
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -34,7 +40,9 @@ from urllib.parse import urlencode
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = {"100k": 100_000, "1m": 1_000_000}
-PLATFORM_PORT, FLOOR_PORT = 8780, 8781
+PLATFORM_PORT, FLOOR_PORT, PEER_PORT = 8780, 8781, 8782
+# The peer is an ASGI app: gunicorn serves it with uvicorn workers (the platform's own ASGI worker class).
+UVICORN = ("--worker-class", "uvicorn_worker.UvicornWorker")
 PG = "postgres://postgres@127.0.0.1:5432"
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -114,20 +122,21 @@ def fixtures() -> dict:
 # The load runs -------------------------------------------------------------------------------------------------
 
 
-def serve(app: str, port: int, env: dict, workdir: str, name: str) -> subprocess.Popen:
+def serve(app: str, port: int, env: dict, workdir: str, name: str, ready: str, *options: str) -> subprocess.Popen:
+    """gunicorn serving `app` with 2 workers, once both are up and `ready` (a path) answers."""
     command = [
         PYTHON, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
         "--control-socket", f"{workdir}/{name}.sock", "--log-level", "warning", "--timeout", "120",
-        # gunicorn.conf.py (the production configuration: gthread workers) applies to both servers; steady state
-        # is measured, without its worker recycling every ~1,000 requests.
-        "--max-requests", "0",
+        # gunicorn.conf.py (the production configuration: gthread workers) applies to every server unless
+        # `options` say otherwise; steady state is measured, without its worker recycling every ~1,000 requests.
+        "--max-requests", "0", *options,
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 -- our own gunicorn, fixed arguments
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if len(children(server.pid)) == 2:
             try:
-                get(f"http://127.0.0.1:{port}/books/" if "floor" in app else f"http://127.0.0.1:{port}/api/v2/")
+                get(f"http://127.0.0.1:{port}{ready}")
                 return server
             except OSError:
                 pass
@@ -192,45 +201,63 @@ def latency(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def same_books(platform: dict, floor: dict, what: str) -> None:
+def same_books(platform: dict, other: dict, what: str, name: str = "the floor") -> None:
     """Every field of every book equal, in the same order."""
-    ours, theirs = platform["data"]["results"], floor["data"]["results"]
+    ours, theirs = platform["data"]["results"], other["data"]["results"]
     if ours != theirs:
-        for mine, other in zip(ours, theirs, strict=False):
-            if mine != other:
-                sys.exit(f"{what}: the platform and the floor differ:\n{mine}\n{other}")
-        sys.exit(f"{what}: the platform answered {len(ours)} books, the floor {len(theirs)}")
-    print(f"  check: {what}: the platform and the floor answer the same {len(ours)} books, field for field")
+        for mine, their in zip(ours, theirs, strict=False):
+            if mine != their:
+                sys.exit(f"{what}: the platform and {name} differ:\n{mine}\n{their}")
+        sys.exit(f"{what}: the platform answered {len(ours)} books, {name} {len(theirs)}")
+    print(f"  check: {what}: the platform and {name} answer the same {len(ours)} books, field for field")
 
 
-def load(size: str, env: dict, data: dict, duration: int) -> list[dict]:
-    platform_url, floor_url = f"http://127.0.0.1:{PLATFORM_PORT}", f"http://127.0.0.1:{FLOOR_PORT}"
+def peer_installed() -> None:
+    """The peer's packages (requirements-bench.txt) are not the platform's: stop with what to install."""
+    missing = [name for name in ("fastapi", "sqlalchemy", "uvicorn_worker") if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(
+            f"The FastAPI peer (bench/peer_fastapi.py) needs {', '.join(missing)}: "
+            f"{PYTHON} -m pip install -r requirements-bench.txt"
+        )
+
+
+def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int, int]) -> list[dict]:
+    platform_url, floor_url, peer_url = (f"http://127.0.0.1:{port}" for port in ports)
     middle = data["middle"]
-    deep_floor = f"{floor_url}/books/?" + urlencode({"limit": 20, "id": middle["id"], "title": middle["title"]})
+    after_middle = urlencode({"limit": 20, "id": middle["id"], "title": middle["title"]})
+    deep_floor, deep_peer = f"{floor_url}/books/?{after_middle}", f"{peer_url}/books/?{after_middle}"
     deep_platform = f"{platform_url}/api/v2/books/?limit=20&cursor={data['cursor']}"
     jwt = {"Authorization": f"Bearer {data['access']}"}
     book_id = data["book"]["id"]
     runs = [
         ("floor: v2 page 1", "floor", f"{floor_url}/books/?limit=20", {}),
+        ("peer (FastAPI): v2 page 1", "peer", f"{peer_url}/books/?limit=20", {}),
         ("v2 list page 1", "platform", f"{platform_url}/api/v2/books/?limit=20", {}),
         ("v2 list page 1, JWT", "platform", f"{platform_url}/api/v2/books/?limit=20", jwt),
         ("floor: cursor page halfway", "floor", deep_floor, {}),
+        ("peer (FastAPI): cursor page halfway", "peer", deep_peer, {}),
         ("v2 cursor page halfway", "platform", deep_platform, {}),
         ("v1 list (exact count)", "platform", f"{platform_url}/api/v1/books/?limit=20", {}),
         ("floor: detail", "floor", f"{floor_url}/books/{book_id}/", {}),
+        ("peer (FastAPI): detail", "peer", f"{peer_url}/books/{book_id}/", {}),
         ("v2 detail", "platform", f"{platform_url}/api/v2/books/{book_id}/", {}),
         ("v1 detail", "platform", f"{platform_url}/api/v1/books/{book_id}/", {}),
     ]
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-catalog-") as workdir:
         servers = {
-            "platform": serve("bookstore.wsgi", PLATFORM_PORT, env, workdir, "platform"),
-            "floor": serve("bench.floor:app", FLOOR_PORT, env, workdir, "floor"),
+            "platform": serve("bookstore.wsgi", ports[0], env, workdir, "platform", "/api/v2/"),
+            "floor": serve("bench.floor:app", ports[1], env, workdir, "floor", "/books/"),
+            "peer": serve("bench.peer_fastapi:app", ports[2], env, workdir, "peer", "/books/", *UVICORN),
         }
         try:
             floor_deep_links = f"{deep_floor}&links=1"
-            same_books(get(f"{platform_url}/api/v2/books/?limit=20"), get(f"{floor_url}/books/?links=1"), "page 1")
-            same_books(get(deep_platform), get(floor_deep_links), "cursor page halfway")
+            page_1, deep = get(f"{platform_url}/api/v2/books/?limit=20"), get(deep_platform)
+            same_books(page_1, get(f"{floor_url}/books/?links=1"), "page 1")
+            same_books(deep, get(floor_deep_links), "cursor page halfway")
+            same_books(page_1, get(f"{peer_url}/books/?limit=20"), "page 1", "the peer")
+            same_books(deep, get(deep_peer), "cursor page halfway", "the peer")
             for name, server, url, headers in runs:
                 get(url, headers)  # warm up
                 pid = servers[server].pid
@@ -239,7 +266,7 @@ def load(size: str, env: dict, data: dict, duration: int) -> list[dict]:
                 result["cpu_ms"] = (cpu_seconds(pid) - before) * 1000 / max(result["requests"], 1)
                 results.append({"size": size, "name": name, "server": server, **result})
                 print(
-                    f"  {name:30} {result['rps']:8.0f} req/s  p50 {result['p50']:7.1f} ms  "
+                    f"  {name:36} {result['rps']:8.0f} req/s  p50 {result['p50']:7.1f} ms  "
                     f"p99 {result['p99']:7.1f} ms  {result['cpu_ms']:5.2f} ms CPU/req"
                     + (f"  {result['errors']} non-2xx!" if result["errors"] else ""),
                     flush=True,
@@ -258,21 +285,26 @@ def load(size: str, env: dict, data: dict, duration: int) -> list[dict]:
 
 
 def print_table(results: list[dict]) -> None:
-    floors = {
-        (row["size"], kind): row
-        for row in results
-        for kind, prefix in (("page", "floor: v2 page"), ("deep", "floor: cursor"), ("detail", "floor: detail"))
-        if row["name"].startswith(prefix)
-    }
-    print("\n| books | request | req/s | p50 ms | p99 ms | server CPU ms/req | x floor (req/s) |")
-    print("|---|---|---|---|---|---|---|")
+    """The load runs, each with its req/s over the floor's and (the platform's) over the peer's for the same kind
+    of request: page 1, the cursor page halfway, or the detail."""
+
+    def kind(row: dict) -> str:
+        return "deep" if "halfway" in row["name"] else "detail" if "detail" in row["name"] else "page"
+
+    # The first run of each server for each kind (page 1 without a token) is the one the others are set against.
+    references = {}
     for row in results:
-        kind = "deep" if "halfway" in row["name"] else "detail" if "detail" in row["name"] else "page"
-        floor = floors.get((row["size"], kind))
-        ratio = f"{row['rps'] / floor['rps']:.2f}" if floor and row["server"] != "floor" else ""
+        references.setdefault((row["server"], row["size"], kind(row)), row)
+    print("\n| books | request | req/s | p50 ms | p99 ms | server CPU ms/req | x floor (req/s) | x peer (req/s) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in results:
+        floor = references.get(("floor", row["size"], kind(row)))
+        peer = references.get(("peer", row["size"], kind(row)))
+        x_floor = f"{row['rps'] / floor['rps']:.2f}" if floor and row["server"] != "floor" else ""
+        x_peer = f"{row['rps'] / peer['rps']:.2f}" if peer and row["server"] == "platform" else ""
         print(
             f"| {row['size']} | {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
-            f"{row['cpu_ms']:.2f} | {ratio} |"
+            f"{row['cpu_ms']:.2f} | {x_floor} | {x_peer} |"
         )
 
 
@@ -379,14 +411,25 @@ def main():
     parser.add_argument("--only", choices=["load", "search", "inprocess"], action="append")
     parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk load per URL.")
     parser.add_argument("--repeat", type=int, default=200, help="Requests per in-process measurement.")
+    parser.add_argument(
+        "--ports",
+        default=f"{PLATFORM_PORT},{FLOOR_PORT},{PEER_PORT}",
+        help="The load part's ports: the platform's, the floor's and the peer's, comma separated.",
+    )
     args = parser.parse_args()
     parts = args.only or ["load", "search", "inprocess"]
+    ports = tuple(int(port) for port in args.ports.split(","))
+    if len(ports) != 3:
+        parser.error("--ports takes three ports: the platform's, the floor's and the peer's.")
+    if "load" in parts:
+        peer_installed()
     sizes = [size.strip().lower() for size in args.sizes.split(",")]
     if len(sizes) > 1 and {"search", "inprocess"} & set(parts):
         # Django is set up once per process: one size per process for the in-process parts.
         for size in sizes:
             subprocess.run(  # noqa: S603
                 [PYTHON, __file__, "--sizes", size, "--duration", str(args.duration), "--repeat", str(args.repeat)]
+                + ["--ports", args.ports]
                 + [f"--only={part}" for part in parts],
                 check=True,
             )
@@ -397,7 +440,7 @@ def main():
     data = fixtures()
     print(f"\n== {SIZES[size]:,} books (perf_{size}) ==", flush=True)
     if "load" in parts:
-        print_table(load(size, env, data, args.duration))
+        print_table(load(size, env, data, args.duration, ports))
     if "search" in parts:
         search_probe(size, data, max(30, args.repeat // 4))
     if "inprocess" in parts:
