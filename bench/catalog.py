@@ -9,19 +9,22 @@ one machine.
 For each size it makes (or reuses) the PostgreSQL database perf_<size> (migrated, filled by generate_catalog
 with seed 1, vacuumed), then:
 
-- load: serves the platform (gunicorn, production settings, 2 sync workers), the raw floor (bench/floor.py:
+- load: serves the platform twice (gunicorn, production settings, gunicorn.conf.py's gthread workers, 2 workers
+  each: once with the read cache off, so that every read builds its page, and once with it on, on the platform's
+  port + 3, answering anonymous reads from Redis), the raw floor (bench/floor.py:
   psycopg, PostgreSQL builds the same v2 page as JSON; 2 workers) and the peer of issue 13 (bench/peer_fastapi.py:
   FastAPI + SQLAlchemy as a typical team writes them, no count; gunicorn with 2 uvicorn workers) on the same
   database, checks that all three answer the same books (page 1 and a cursor page halfway through the catalog,
   every field compared), then loads each URL with `wrk -t2 -c16 -d10s --latency` and prints req/s, p50, p99, the
   servers' CPU per request (master and workers, from /proc) and the ratios to the floor and to the peer;
 - search: p50/p99 of the search classes of issue 13, in process (query plus serialization, no HTTP);
-- inprocess: queries and CPU per request of each read, in process.
+- inprocess: queries and CPU per request of each read, in process (the read cache off).
 
 PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379 (db 13) for the shared cache; ports
-8780-8782 unless --ports says otherwise. wrk is the Debian package. The peer needs FastAPI and SQLAlchemy, which
-the platform does not: `pip install -r requirements-bench.txt`; without them the load part stops before it starts,
-saying so (the search and in-process parts do not need them).
+8780-8783 unless --ports says otherwise (the cached platform on the platform's port + 3). wrk is the Debian
+package. The peer needs FastAPI and SQLAlchemy, which the platform does not: `pip install -r
+requirements-bench.txt`; without them the load part stops before it starts, saying so (the search and in-process
+parts do not need them).
 """
 
 import argparse
@@ -224,6 +227,7 @@ def peer_installed() -> None:
 
 def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int, int]) -> list[dict]:
     platform_url, floor_url, peer_url = (f"http://127.0.0.1:{port}" for port in ports)
+    cached_url = f"http://127.0.0.1:{ports[0] + 3}"
     middle = data["middle"]
     after_middle = urlencode({"limit": 20, "id": middle["id"], "title": middle["title"]})
     deep_floor, deep_peer = f"{floor_url}/books/?{after_middle}", f"{peer_url}/books/?{after_middle}"
@@ -243,11 +247,20 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
         ("peer (FastAPI): detail", "peer", f"{peer_url}/books/{book_id}/", {}),
         ("v2 detail", "platform", f"{platform_url}/api/v2/books/{book_id}/", {}),
         ("v1 detail", "platform", f"{platform_url}/api/v1/books/{book_id}/", {}),
+        # The same anonymous reads, answered by a second platform server from the shared read cache (Redis).
+        ("v2 list page 1, read cache", "cached", f"{cached_url}/api/v2/books/?limit=20", {}),
+        ("v2 cursor page halfway, read cache", "cached", deep_platform.replace(platform_url, cached_url), {}),
+        ("v1 list, read cache", "cached", f"{cached_url}/api/v1/books/?limit=20", {}),
+        ("v2 detail, read cache", "cached", f"{cached_url}/api/v2/books/{book_id}/", {}),
+        ("v1 detail, read cache", "cached", f"{cached_url}/api/v1/books/{book_id}/", {}),
     ]
     results = []
+    # The platform as measured without the read cache (every read builds its page), and with it (REDIS_URL's default).
+    uncached = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
     with tempfile.TemporaryDirectory(prefix="bench-catalog-") as workdir:
         servers = {
-            "platform": serve("bookstore.wsgi", ports[0], env, workdir, "platform", "/api/v2/"),
+            "platform": serve("bookstore.wsgi", ports[0], uncached, workdir, "platform", "/api/v2/"),
+            "cached": serve("bookstore.wsgi", ports[0] + 3, env, workdir, "cached", "/api/v2/"),
             "floor": serve("bench.floor:app", ports[1], env, workdir, "floor", "/books/"),
             "peer": serve("bench.peer_fastapi:app", ports[2], env, workdir, "peer", "/books/", *UVICORN),
         }
@@ -301,7 +314,7 @@ def print_table(results: list[dict]) -> None:
         floor = references.get(("floor", row["size"], kind(row)))
         peer = references.get(("peer", row["size"], kind(row)))
         x_floor = f"{row['rps'] / floor['rps']:.2f}" if floor and row["server"] != "floor" else ""
-        x_peer = f"{row['rps'] / peer['rps']:.2f}" if peer and row["server"] == "platform" else ""
+        x_peer = f"{row['rps'] / peer['rps']:.2f}" if peer and row["server"] in ("platform", "cached") else ""
         print(
             f"| {row['size']} | {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
             f"{row['cpu_ms']:.2f} | {x_floor} | {x_peer} |"
@@ -436,7 +449,8 @@ def main():
         return
     size = sizes[0]
     env = ensure_database(size)
-    setup_django(env)
+    # The in-process parts measure building the answers: the read cache off (the load part serves it both ways).
+    setup_django({**env, "DJANGO_API_READ_CACHE_SECONDS": "0"})
     data = fixtures()
     print(f"\n== {SIZES[size]:,} books (perf_{size}) ==", flush=True)
     if "load" in parts:
