@@ -10,7 +10,7 @@ from .cache import catalog_reads
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
 from .permissions import CatalogPermission
-from .representations import COLUMNS, books_v1, books_v2
+from .representations import book_rows, books
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
 
@@ -36,7 +36,6 @@ class BookViewSet(ResourceViewSet):
     unfiltered_parameters = frozenset({"limit", "offset", "ordering"})
 
     # Reads are built from rows (catalog/representations.py); the serializers validate writes and answer them.
-    representations = ByVersion(books_v1, v2=books_v2)
 
     def get_queryset(self):
         books = Book.objects.visible_to(self.request.user)
@@ -56,8 +55,8 @@ class BookViewSet(ResourceViewSet):
     def list_rows(self):
         queryset = self.filter_queryset(self.get_queryset())
         # Annotations (search relevance) stay selected: the order, and so a cursor, may use them.
-        rows = self.paginate_queryset(queryset.values(*COLUMNS, *queryset.query.annotations))
-        return self.get_paginated_response(self.representations(rows, using=queryset.db))
+        rows = self.paginate_queryset(book_rows(queryset, self.request.version, *queryset.query.annotations))
+        return self.get_paginated_response(books(rows, self.request.version, using=queryset.db))
 
     def retrieve(self, request, *args, **kwargs):
         if not self.reads_rows():
@@ -65,9 +64,9 @@ class BookViewSet(ResourceViewSet):
         return self.cached_read(self.retrieve_row)
 
     def retrieve_row(self):
-        queryset = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
+        queryset = book_rows(self.filter_queryset(self.get_queryset()), self.request.version)
         row = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        return Response(self.representations([row], using=queryset.db)[0])
+        return Response(books([row], self.request.version, using=queryset.db)[0])
 
     def known_count(self):
         """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""

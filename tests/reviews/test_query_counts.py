@@ -4,6 +4,7 @@ was before reviews existed. The review lists are pinned too."""
 import pytest
 from django.urls import reverse
 
+from tests.book_queries import book_page_queries
 from tests.envelope import data_of
 from tests.factories import AuthorFactory, BookFactory, CustomerFactory, GenreFactory
 from tests.reviews.conftest import write
@@ -11,14 +12,14 @@ from tests.reviews.conftest import write
 pytestmark = pytest.mark.django_db
 
 
-# v1: COUNT, the page of books with their publishers, their credits with authors, their genres; v2: no COUNT.
 # The same numbers as tests/catalog/test_books_api.py and test_books_v2_api.py pin without reviews.
-@pytest.mark.parametrize(("version", "queries"), [("v1", 4), ("v2", 3)])
+@pytest.mark.parametrize("version", ["v1", "v2"])
 @pytest.mark.parametrize("limit", [5, 50])
 @pytest.mark.parametrize("ordering", [None, "-rating_average"])
 def test_the_book_list_costs_the_same_queries_with_reviews(
-    api_client, django_assert_num_queries, version, queries, limit, ordering
+    api_client, django_assert_num_queries, version, limit, ordering
 ):
+    queries = book_page_queries(version)
     authors, genres = AuthorFactory.create_batch(2), GenreFactory.create_batch(2)
     books = BookFactory.create_batch(50, authors=authors, genres=genres)
     readers = CustomerFactory.create_batch(3)
