@@ -23,6 +23,8 @@ class BookViewSet(ResourceViewSet):
     permission_classes = [CatalogPermission]
     identity_snapshot_reads = True
     read_cache = catalog_reads
+    # Searches are as varied as the words typed: cached, most would fill the cache with pages read once.
+    uncached_parameters = frozenset({"search"})
     filter_backends = [FilterBackend, BookSearchFilter, StableOrderingFilter]
     filterset_class = BookFilter
     search_fields = ["title", "subtitle", "credits__author__name", "isbn"]

@@ -69,14 +69,22 @@ class ResourceViewSet(VersionedViewSet, viewsets.ModelViewSet):
     # database (the authentication class reads it): where a role change made outside the services and the admin
     # may take AUTH_SNAPSHOT_SECONDS to show.
     identity_snapshot_reads = False
-    # A ReadCache (bookstore/api/readcache.py) that answers anonymous JSON reads through `cached_read`, or None.
+    # A ReadCache (bookstore/api/readcache.py) that answers anonymous JSON reads through `cached_read`, or None;
+    # reads with any of `uncached_parameters` are not cached (e.g. searches: too varied to be read twice).
     read_cache = None
+    uncached_parameters = frozenset()
 
     def cached_read(self, read):
         """The answer of `read()`, or, for an anonymous GET when the view has a read cache, the cached answer of
         the same URL and media type (bookstore/api/readcache.py); a miss stores what `read()` answers."""
         request, cache = self.request, self.read_cache
-        if cache is None or not cache.enabled() or request.method != "GET" or request.user.is_authenticated:
+        if (
+            cache is None
+            or not cache.enabled()
+            or request.method != "GET"
+            or not self.uncached_parameters.isdisjoint(request.query_params)
+            or request.user.is_authenticated
+        ):
             return read()
         key = cache.entry_key(request.build_absolute_uri(), request.accepted_media_type)
         generation, cached = cache.lookup(key)

@@ -205,6 +205,13 @@ def test_other_media_types_and_hosts_have_entries_of_their_own(book):
     assert other_host.status_code == 200
 
 
+def test_searches_are_not_cached(book):
+    url = reverse("v2:book-list") + "?search=darkness"
+    assert [item["id"] for item in data_of(read(url)[0])["results"]] == [book.pk]
+
+    assert read(url)[1] > 0
+
+
 def test_errors_are_not_stored(book):
     url = reverse("v2:book-detail", args=[book.pk + 1000])
 
