@@ -9,14 +9,15 @@ one machine.
 For each size it makes (or reuses) the PostgreSQL database perf_<size> (migrated, filled by generate_catalog
 with seed 1, vacuumed), then:
 
-- load: serves the platform twice (gunicorn, production settings, gunicorn.conf.py's gthread workers, 2 workers
-  each: once with the read cache off, so that every read builds its page, and once with it on, on the platform's
-  port + 3, answering anonymous reads from Redis), the raw floor (bench/floor.py:
-  psycopg, PostgreSQL builds the same v2 page as JSON; 2 workers) and the peer of issue 13 (bench/peer_fastapi.py:
-  FastAPI + SQLAlchemy as a typical team writes them, no count; gunicorn with 2 uvicorn workers) on the same
-  database, checks that all three answer the same books (page 1 and a cursor page halfway through the catalog,
-  every field compared), then loads each URL with `wrk -t2 -c16 -d10s --latency` and prints req/s, p50, p99, the
-  servers' CPU per request (master and workers, from /proc) and the ratios to the floor and to the peer;
+- load: serves the platform twice (gunicorn, production settings and packages: a virtualenv of requirements.txt
+  alone, .bench-venv, made on first use; gunicorn.conf.py's gthread workers, 2 workers each): once with the read
+  cache off, so that every read builds its page, and once with it on, on the platform's port + 3, answering
+  anonymous reads from Redis. Beside it, the raw floor (bench/floor.py: psycopg, PostgreSQL builds the same v2 page
+  as JSON; 2 workers) and the peer of issue 13 (bench/peer_fastapi.py: FastAPI + SQLAlchemy as a typical team
+  writes them, no count; gunicorn with 2 uvicorn workers) on the same database. It checks that all answer the same
+  books (page 1 and a cursor page halfway through the catalog, every field compared), then loads each URL with
+  `wrk -t2 -c16 -d10s --latency` and prints req/s, p50, p99, the servers' CPU per request (master and workers,
+  from /proc) and the ratios to the floor and to the peer;
 - search: p50/p99 of the search classes of issue 13, in process (query plus serialization, no HTTP);
 - inprocess: queries and CPU per request of each read, in process (the read cache off).
 
@@ -125,10 +126,29 @@ def fixtures() -> dict:
 # The load runs -------------------------------------------------------------------------------------------------
 
 
-def serve(app: str, port: int, env: dict, workdir: str, name: str, ready: str, *options: str) -> subprocess.Popen:
+def production_python() -> str:
+    """The Python of a virtualenv holding requirements.txt alone (.bench-venv, made once and again when the file
+    changes): the platform is served as production installs it. The dev set's extra packages would be imported by
+    the platform's libraries when present (DRF imports requests; redis instruments itself with OpenTelemetry, which
+    the peer's FastAPI brings), costing memory and time that production does not pay."""
+    venv = BASE_DIR / ".bench-venv"
+    requirements = (BASE_DIR / "requirements.txt").read_bytes()
+    stamp = venv / "requirements.txt"
+    if not stamp.exists() or stamp.read_bytes() != requirements:
+        print("  making .bench-venv from requirements.txt", flush=True)
+        subprocess.run([PYTHON, "-m", "venv", "--clear", str(venv)], check=True)  # noqa: S603
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(BASE_DIR / "requirements.txt")]
+        subprocess.run(pip, check=True)  # noqa: S603
+        stamp.write_bytes(requirements)
+    return str(venv / "bin" / "python")
+
+
+def serve(
+    app: str, port: int, env: dict, workdir: str, name: str, ready: str, *options: str, python: str = PYTHON
+) -> subprocess.Popen:
     """gunicorn serving `app` with 2 workers, once both are up and `ready` (a path) answers."""
     command = [
-        PYTHON, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        python, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
         "--control-socket", f"{workdir}/{name}.sock", "--log-level", "warning", "--timeout", "120",
         # gunicorn.conf.py (the production configuration: gthread workers) applies to every server unless
         # `options` say otherwise; steady state is measured, without its worker recycling every ~1,000 requests.
@@ -257,10 +277,11 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
     results = []
     # The platform as measured without the read cache (every read builds its page), and with it (REDIS_URL's default).
     uncached = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
+    production = production_python()
     with tempfile.TemporaryDirectory(prefix="bench-catalog-") as workdir:
         servers = {
-            "platform": serve("bookstore.wsgi", ports[0], uncached, workdir, "platform", "/api/v2/"),
-            "cached": serve("bookstore.wsgi", ports[0] + 3, env, workdir, "cached", "/api/v2/"),
+            "platform": serve("bookstore.wsgi", ports[0], uncached, workdir, "platform", "/api/v2/", python=production),
+            "cached": serve("bookstore.wsgi", ports[0] + 3, env, workdir, "cached", "/api/v2/", python=production),
             "floor": serve("bench.floor:app", ports[1], env, workdir, "floor", "/books/"),
             "peer": serve("bench.peer_fastapi:app", ports[2], env, workdir, "peer", "/books/", *UVICORN),
         }
