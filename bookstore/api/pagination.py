@@ -130,9 +130,11 @@ class KeysetPagination(pagination.BasePagination):
 
         ordering = [self._flip(name) for name in self.ordering] if self.reverse else self.ordering
         queryset = queryset.order_by(*ordering)
-        if position is not None:
-            queryset = queryset.filter(self._after(ordering, position))
-        rows = list(queryset[: self.page_size + 1])
+        rows = self._read_by_annotation(queryset, ordering, position)
+        if rows is None:
+            if position is not None:
+                queryset = queryset.filter(self._after(ordering, position))
+            rows = list(queryset[: self.page_size + 1])
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if self.reverse:
@@ -169,6 +171,15 @@ class KeysetPagination(pagination.BasePagination):
             ("-" if name.startswith("-") else "") + ("id" if name.lstrip("-") == "pk" else name.lstrip("-"))
             for name in ordering
         ]
+
+    def _read_by_annotation(self, queryset, ordering, position):
+        """The page's rows as the annotation the order starts with reads them, when it offers to (search
+        relevance does, tier by tier: catalog/search.py): `keyset_rows(queryset, ordering, position, limit)`
+        answers up to `limit` rows strictly after `position` in `ordering`, or None to leave the page to this
+        class. The cursors are the same either way."""
+        annotation = queryset.query.annotations.get(ordering[0].lstrip("-"))
+        read = getattr(annotation, "keyset_rows", None)
+        return None if read is None else read(queryset, ordering, position, self.page_size + 1)
 
     @staticmethod
     def _names(order_by):
