@@ -11,7 +11,7 @@ from django.utils import timezone
 from bookstore.api.errors import Conflict
 
 from .models import Author, Book, BookAuthor, Genre, Publisher
-from .search import search_vocabulary_add, search_vocabulary_add_books
+from .search import search_vocabulary_add_books
 from .slugs import create_with_unique_slug
 
 # Fields whose words the search document holds (with the byline's names).
@@ -29,7 +29,7 @@ def book_create(*, credits: list[dict], genres: list = (), slug: str = "", **fie
         book = create_with_unique_slug(Book, text=fields["title"], fallback="book", **fields)
     _replace_credits(book, credits)
     book.genres.set(genres)
-    search_vocabulary_add(book.title, book.subtitle, book.author_names)
+    search_vocabulary_add_books([book.pk])
     return book
 
 
@@ -47,7 +47,7 @@ def book_update(*, book: Book, credits: list[dict] | None = None, genres: list |
     if genres is not None:
         book.genres.set(genres)
     if credits is not None or any(name in fields for name in SEARCHED_FIELDS):
-        search_vocabulary_add(book.title, book.subtitle, book.author_names)
+        search_vocabulary_add_books([book.pk])
     return book
 
 

@@ -3,9 +3,12 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog import search
+from catalog.models import Book
 from tests.envelope import data_of
 from tests.factories import AuthorFactory, BookFactory
 
@@ -116,3 +119,138 @@ def test_v2_pages_through_ranked_results_without_skipping_or_repeating(api_clien
         params = {key: value[0] for key, value in parse_qs(urlsplit(page["next"]).query).items()}
 
     assert seen == ["Ring 1", "Ring 3", "Ring 5", "Book 0", "Book 2", "Book 4", "Book 6"]
+
+
+# Paging by relevance at scale ---------------------------------------------------------------------------------
+# A page in relevance order is read tier by tier (catalog/search.py): a tier that PostgreSQL's statistics say many
+# books are in is walked in title order through the title index, a small one is read through the GIN index. These
+# tests make each way happen (the statistics are made up; the windows made small) and hold every way to the same
+# order: tier, then title, then id; no book skipped or repeated, forwards and backwards.
+
+
+def statistics_saying(share):
+    """Statistics in which every known word is in `share` of the books, in each field."""
+
+    def frequencies(table, using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT word FROM catalog_search_word")
+            return {field: dict.fromkeys((word for (word,) in cursor.fetchall()), share) for field in search.FIELDS}
+
+    return frequencies
+
+
+@pytest.fixture(params=["through the index", "walked", "walked in small windows"])
+def read_path(request, monkeypatch):
+    if request.param == "through the index":
+        monkeypatch.setattr(search, "field_frequencies", lambda table, using: {})
+    else:
+        monkeypatch.setattr(search, "field_frequencies", statistics_saying(0.3))
+    if request.param == "walked in small windows":
+        # A window of one row: most walks end short, and the rest of the tier is read through the GIN index.
+        monkeypatch.setattr(search, "WINDOW_MAX", 1)
+    return request.param
+
+
+@pytest.fixture
+def ring_shelf(db):
+    """Books matching "ring" in each tier, with equal titles in each (their ids decide), some matching in more
+    than one field (the best one counts), and two that do not show."""
+    ringo = AuthorFactory(name="Ringo Starr")
+    title = [BookFactory(title=t) for t in ["Ring", "The Ring", "Ring", "A Ring Cycle"]]
+    title.append(BookFactory(title="Ring", authors=[ringo], subtitle="A Ring Story"))
+    byline = [BookFactory(title=t, authors=[ringo]) for t in ["Zebra", "Abacus"]]
+    byline.append(BookFactory(title="Abacus", authors=[ringo], subtitle="A Ring Story"))
+    elsewhere = [BookFactory(title=t, subtitle="A Ring Story") for t in ["Moon", "Aardvark", "Aardvark"]]
+    BookFactory(title="Unrelated")
+    BookFactory(title="Ring", is_active=False)  # visible only to those who may change books
+
+    def ordered(books):
+        return sorted(books, key=lambda book: (book.title, book.pk))
+
+    return [book.pk for book in ordered(title) + ordered(byline) + ordered(elsewhere)]
+
+
+def page_through(client, params, direction="next"):
+    """The ids of every page from the one `params` asks for, following `next` (or `previous`) links."""
+    url, pages, last = reverse("v2:book-list"), [], None
+    for _ in range(50):  # a bound, in case paging never ends
+        page = data_of(client.get(url, params))
+        pages.append([row["id"] for row in page["results"]])
+        last = params
+        if not page[direction]:
+            return pages, last
+        params = {key: value[0] for key, value in parse_qs(urlsplit(page[direction]).query).items()}
+    raise AssertionError("paging did not end")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4, 100])
+def test_v2_pages_through_every_tier_without_skipping_or_repeating(api_client, ring_shelf, read_path, limit):
+    pages, last_page = page_through(api_client, {"search": "ring", "limit": limit})
+
+    assert [book for page in pages for book in page] == ring_shelf
+    assert all(len(page) == limit for page in pages[:-1])
+    # And back from the last page to the first, page for page.
+    back, _ = page_through(api_client, last_page, direction="previous")
+    assert back == pages[::-1]
+
+
+def test_v1_and_v2_rank_alike(api_client, ring_shelf, read_path):
+    v1 = data_of(api_client.get(reverse("v1:book-list"), {"search": "ring"}))
+    v2, _ = page_through(api_client, {"search": "ring", "limit": 3})
+
+    assert [row["id"] for row in v1["results"]] == [book for page in v2 for book in page] == ring_shelf
+    assert v1["count"] == len(ring_shelf)
+
+
+@pytest.mark.parametrize("params", [{"in_stock": "true"}, {"search": "ring starr"}, {"search": "ring aardvark"}])
+def test_v2_pages_of_a_search_with_other_filters_agree_with_v1(api_client, ring_shelf, read_path, params):
+    Book.objects.filter(pk__in=ring_shelf[::3]).update(stock=0)
+    params = {"search": "ring", **params}
+
+    v1 = data_of(api_client.get(reverse("v1:book-list"), params))
+    v2, _ = page_through(api_client, {**params, "limit": 2})
+
+    assert [book for page in v2 for book in page] == [row["id"] for row in v1["results"]]
+    assert v1["results"]
+
+
+def test_a_book_whose_title_comes_first_is_found_at_once(catalog_manager_client, ring_shelf, monkeypatch):
+    # Walks of the title tier start at the first title that holds the word: a new title before it moves it.
+    monkeypatch.setattr(search, "field_frequencies", statistics_saying(0.3))
+    body = {
+        "title": "0 Ring",
+        "isbn": "9780547773742",
+        "pages": 100,
+        "price": "9.00",
+        "publisher": Book.objects.get(pk=ring_shelf[0]).publisher_id,
+        "authors": [{"id": AuthorFactory().pk, "role": "author"}],
+    }
+    created = data_of(catalog_manager_client.post(reverse("v1:book-list"), body, format="json"), status=201)
+    renamed = ring_shelf[-1]
+    catalog_manager_client.patch(reverse("v1:book-detail", args=[renamed]), {"title": "Zzz Ring"}, format="json")
+
+    pages, _ = page_through(catalog_manager_client, {"search": "ring", "limit": 2})
+
+    found = [book for page in pages for book in page]
+    assert found[0] == created["id"]
+    assert found.index(renamed) < found.index(ring_shelf[5])  # now in the title tier, after "The Ring"
+
+
+@pytest.mark.parametrize(
+    ("read_path", "queries"),
+    [
+        # The vocabulary, the page (a walk, or the GIN index for every tier at once), its credits and genres.
+        ("walked", 4),
+        ("through the index", 4),
+    ],
+    indirect=["read_path"],
+)
+def test_a_v2_search_page_costs_a_fixed_number_of_queries(api_client, ring_shelf, read_path, queries, monkeypatch):
+    # The statistics are read once every few minutes per process: not within the page's queries.
+    statistics = search.field_frequencies("catalog_book", "default")
+    monkeypatch.setattr(search, "field_frequencies", lambda table, using: statistics)
+    with CaptureQueriesContext(connection) as captured:
+        page = data_of(api_client.get(reverse("v2:book-list"), {"search": "ring", "limit": 3}))
+
+    assert [row["id"] for row in page["results"]] == ring_shelf[:3]
+    assert len(captured) == queries, [query["sql"] for query in captured]
