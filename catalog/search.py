@@ -139,16 +139,20 @@ class Word:
 
 
 def words_for(terms: list[str], using: str = "default") -> list[Word]:
-    """The words of the search terms, each as the documents hold it (one query: the vocabulary)."""
+    """The words of the search terms, each as the documents hold it (a query of the vocabulary, and another for
+    the words it does not know)."""
     typed = [word.lower() for term in terms for word in WORD.findall(term)]
     looked_up = sorted(
         {word for word in typed if len(word) >= MIN_VOCABULARY_LENGTH and not any(c.isdigit() for c in word)}
     )
-    known = _vocabulary(looked_up, using) if looked_up else {}
+    starting = _vocabulary(STARTING_SQL, looked_up, EXPANSIONS + 1, using)
+    unknown = [word for word in looked_up if word not in starting and len(word) >= MIN_CORRECTED_LENGTH]
+    similar = _vocabulary(SIMILAR_SQL, unknown, CORRECTIONS, using)
     words = []
     for word in typed:
-        starting, similar = known.get(word, ([], []))
-        found = starting if 0 < len(starting) <= EXPANSIONS else similar if not starting else []
+        found = starting.get(word, [])
+        found = found if len(found) <= EXPANSIONS else []
+        found = found or similar.get(word, [])
         if found:
             words.append(
                 Word(
@@ -163,31 +167,32 @@ def words_for(terms: list[str], using: str = "default") -> list[Word]:
     return words
 
 
-def _vocabulary(words: list[str], using: str) -> dict[str, tuple[list, list]]:
-    """For each word: the known words that start with it (up to EXPANSIONS + 1) and, when there are none, the
-    known words most like it, each as [word, first title, last title]. Likeness is pg_trgm's trigram similarity
-    above its threshold (0.3 by default; "tolkein" and "tolkien" score 0.45), found through the vocabulary's
-    trigram index."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT typed, known.words, CASE WHEN known.words IS NULL AND length(typed) >= %s THEN (
-                SELECT json_agg(json_build_array(word, first_title, last_title)) FROM (
-                    SELECT word, first_title, last_title FROM catalog_search_word WHERE word %% typed
-                    ORDER BY word <-> typed, word LIMIT %s
-                ) AS alike
-            ) END
-            FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL (
-                SELECT json_agg(json_build_array(word, first_title, last_title) ORDER BY word) AS words FROM (
-                    SELECT word, first_title, last_title FROM catalog_search_word
-                    WHERE word >= typed COLLATE "C" AND word < (typed || chr(1114111)) COLLATE "C"
-                    ORDER BY word LIMIT %s
-                ) AS starting
-            ) AS known
-            """,
-            [MIN_CORRECTED_LENGTH, CORRECTIONS, words, EXPANSIONS + 1],
-        )
-        return {word: (starting or [], similar or []) for word, starting, similar in cursor.fetchall()}
+# The known words that start with each typed word, in order.
+STARTING_SQL = """
+    SELECT typed, word, first_title, last_title FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL (
+        SELECT word, first_title, last_title FROM catalog_search_word
+        WHERE word >= typed COLLATE "C" AND word < (typed || chr(1114111)) COLLATE "C" ORDER BY word LIMIT %s
+    ) AS known
+"""
+# The known words most like each typed word: pg_trgm's trigram similarity above its threshold (0.3 by default;
+# "tolkein" and "tolkien" score 0.45), found through the vocabulary's trigram index.
+SIMILAR_SQL = """
+    SELECT typed, word, first_title, last_title FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL (
+        SELECT word, first_title, last_title FROM catalog_search_word WHERE word %% typed
+        ORDER BY word <-> typed, word LIMIT %s
+    ) AS known
+"""
+
+
+def _vocabulary(sql: str, words: list[str], limit: int, using: str) -> dict[str, list[tuple]]:
+    """Per typed word, the known words `sql` finds for it, each with its first and last title."""
+    found = {}
+    if words:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [words, limit])
+            for typed, *known in cursor.fetchall():
+                found.setdefault(typed, []).append(tuple(known))
+    return found
 
 
 _statistics: dict[str, tuple[float, dict[str, dict[str, float]]]] = {}
@@ -300,6 +305,7 @@ class Search:
         base = self._base_where(queryset)
         if base is None or not (forward or ordering == [RANK, "-title", "-id"]):
             return None
+        queryset = queryset.order_by(*ordering)
         plan = []  # (tier, the title and id its rows come after, or None), in the order they are read
         for tier in TIERS if forward else TIERS[::-1]:
             if tier == TITLE and self.no_title:
@@ -313,19 +319,19 @@ class Search:
             need = limit - len(rows)
             windows = self.windows(need)
             if not any(windows[tier] for tier, _ in plan):
-                rows += self._indexed(queryset, ordering, plan, need, forward)
+                rows += self._indexed(queryset, plan, need, forward)
                 break
             tier, after = plan.pop(0)
             if not windows[tier]:
-                rows += self._indexed(queryset, ordering, [(tier, after)], need, forward)
+                rows += self._indexed(queryset, [(tier, after)], need, forward)
                 continue
-            found = self._walk(queryset, ordering, base, tier, after, windows[tier], forward, need)
+            found = self._walk(queryset, base, tier, after, windows[tier], forward, need)
             rows += found
             if len(found) < need:
                 # The walk read its whole window: the tier's rest, if the table goes on, through the GIN index.
                 end = self._window_end(queryset.db, tier, after, windows[tier], forward)
                 if end is not None:
-                    rows += self._indexed(queryset, ordering, [(tier, end)], need - len(found), forward)
+                    rows += self._indexed(queryset, [(tier, end)], need - len(found), forward)
         return rows
 
     def _after(self, after, forward):
@@ -352,16 +358,16 @@ class Search:
         )
         return _all((bound, [after[0], *params, after[0], *params, after[1]]), stops)
 
-    def _indexed(self, queryset, ordering, plan, need, forward):
+    def _indexed(self, queryset, plan, need, forward):
         """The first `need` rows of these tiers (each after its position), through the GIN index and sorted: the
         order by rank leaves the planner no index to walk."""
         parts = [self.conditions[tier] if after is None else _all(self.conditions[tier], self._after(after, forward))
                  for tier, after in plan]  # fmt: skip
         sql, params = _any(*parts)
         condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 -- our SQL, bound parameters
-        return list(queryset.filter(Q(condition)).order_by(*ordering)[:need])
+        return list(queryset.filter(condition)[:need])
 
-    def _walk(self, queryset, ordering, base, tier, after, window, forward, need):
+    def _walk(self, queryset, base, tier, after, window, forward, need):
         """The first `need` rows of a tier within the next `window` rows of the title index (after `after`): the
         window is the index read in order (only its columns: is_active, the title's and byline's documents), the
         tier's condition and the list's other filters are checked on it, and the rows found are read by id."""
@@ -375,7 +381,7 @@ class Search:
         )
         params = [*bound[1], window, *base[1], *condition[1], need]
         inside = RawSQL(f'{t}."id" IN ({sql})', params, output_field=BooleanField())  # noqa: S611
-        return list(queryset.filter(Q(inside)).order_by(*ordering))
+        return list(queryset.filter(inside))
 
     def _window_end(self, using, tier, after, window, forward):
         """The title and id of the last row of a walk's window, or None when its range ends within it."""
