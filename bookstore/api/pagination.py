@@ -16,6 +16,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 MAX_PAGE_SIZE = 100
 # An OFFSET costs the rows it skips: v1 serves offsets up to this, and points deeper pages to v2's cursor.
 MAX_OFFSET = 10_000
+# v1 reads the rows up to a page's end through the order's annotation (see read_by_annotation) up to this many.
+ANNOTATION_READ_MAX = 1_000
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
 
 
@@ -29,6 +31,15 @@ def query_int(request, name, *, default, minimum, maximum, cap=False):
         bound = f"(above {maximum} counts as {maximum})" if cap else f"to {maximum}"
         raise ValidationError({name: [f"A whole number from {minimum} {bound} is required."]})
     return min(int(text), maximum)
+
+
+def read_by_annotation(queryset, ordering, position, limit):
+    """Up to `limit` rows of `queryset` strictly after `position` in `ordering`, as the annotation the order starts
+    with reads them when it offers to (`keyset_rows`: search relevance does, tier by tier, catalog/search.py); None
+    when there is no such annotation, or it leaves the list to be read as any other."""
+    annotation = queryset.query.annotations.get(ordering[0].lstrip("-")) if ordering else None
+    read = getattr(annotation, "keyset_rows", None)
+    return None if read is None else read(queryset, ordering, position, limit)
 
 
 def int_parameter(name, description, *, minimum, maximum=None):
@@ -47,8 +58,20 @@ class OffsetPagination(pagination.LimitOffsetPagination):
         )
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.view = view
-        return super().paginate_queryset(queryset, request, view)
+        self.view, self.request = view, request
+        self.limit = self.get_limit(request)
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        end = self.offset + self.limit
+        # An order that reads its own pages (search relevance) reads the rows up to the page's end, when they are
+        # few; deeper, a slice of the ordered rows costs less than reading every row before it.
+        ordering = [name for name in queryset.query.order_by if isinstance(name, str)]
+        rows = read_by_annotation(queryset, ordering, None, end) if end <= ANNOTATION_READ_MAX else None
+        return list(queryset[self.offset : end]) if rows is None else rows[self.offset :]
 
     def get_count(self, queryset):
         """The view's `known_count()` when it has one and knows the total (e.g. a maintained counter), else
@@ -130,7 +153,7 @@ class KeysetPagination(pagination.BasePagination):
 
         ordering = [self._flip(name) for name in self.ordering] if self.reverse else self.ordering
         queryset = queryset.order_by(*ordering)
-        rows = self._read_by_annotation(queryset, ordering, position)
+        rows = read_by_annotation(queryset, ordering, position, self.page_size + 1)
         if rows is None:
             if position is not None:
                 queryset = queryset.filter(self._after(ordering, position))
@@ -171,15 +194,6 @@ class KeysetPagination(pagination.BasePagination):
             ("-" if name.startswith("-") else "") + ("id" if name.lstrip("-") == "pk" else name.lstrip("-"))
             for name in ordering
         ]
-
-    def _read_by_annotation(self, queryset, ordering, position):
-        """The page's rows as the annotation the order starts with reads them, when it offers to (search
-        relevance does, tier by tier: catalog/search.py): `keyset_rows(queryset, ordering, position, limit)`
-        answers up to `limit` rows strictly after `position` in `ordering`, or None to leave the page to this
-        class. The cursors are the same either way."""
-        annotation = queryset.query.annotations.get(ordering[0].lstrip("-"))
-        read = getattr(annotation, "keyset_rows", None)
-        return None if read is None else read(queryset, ordering, position, self.page_size + 1)
 
     @staticmethod
     def _names(order_by):
