@@ -15,7 +15,7 @@ index, so the statistics choose how a page is read, never what it holds.
 import math
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, connections
@@ -42,12 +42,13 @@ TITLE, BYLINE, ELSEWHERE = 3.0, 2.0, 1.0
 TIERS = (TITLE, BYLINE, ELSEWHERE)
 FIELDS = ("search_title", "search_byline", "search_other")
 
-# A tier is walked in title order when its page is expected within this many rows of the title index (else it is
-# read through the GIN index and sorted); the walk reads at most WINDOW_FACTOR times as many, and never more than
-# WINDOW_MAX rows, before the rest of the tier is read through the GIN index.
-WALK_MAX = 10_000
+# A tier is walked in title order when the walk is expected to cost less than reading the tier through the GIN index
+# and sorting it: reading a match that way costs about as much as walking INDEX_COST rows of the title index. The
+# walk reads at most WINDOW_FACTOR times the rows expected, never more than the index would cost nor WINDOW_MAX,
+# before the rest of the tier is read through the GIN index.
+INDEX_COST = 5
 WINDOW_FACTOR = 3
-WINDOW_MAX = 30_000
+WINDOW_MAX = 100_000
 # How long a process trusts the statistics it read.
 STATISTICS_SECONDS = 600
 
@@ -195,28 +196,39 @@ def _vocabulary(sql: str, words: list[str], limit: int, using: str) -> dict[str,
     return found
 
 
-_statistics: dict[str, tuple[float, dict[str, dict[str, float]]]] = {}
+@dataclass(frozen=True)
+class Statistics:
+    """What PostgreSQL's statistics (ANALYZE) say of the books: how many there are, and per field document the
+    share of books that hold each of its most common words."""
+
+    books: float = 0.0
+    fields: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def field_frequencies(table: str, using: str) -> dict[str, dict[str, float]]:
-    """Per field document, the share of books that hold each of its most common words, from PostgreSQL's
-    statistics (ANALYZE); read once every STATISTICS_SECONDS per process and database. Empty before the first
+_statistics: dict[str, tuple[float, Statistics]] = {}
+
+
+def statistics(table: str, using: str) -> Statistics:
+    """The books' statistics, read once every STATISTICS_SECONDS per process and database. Empty before the first
     ANALYZE: every tier is then read through the GIN index."""
-    read_at, frequencies = _statistics.get(using, (-math.inf, {}))
+    read_at, found = _statistics.get(using, (-math.inf, Statistics()))
     if time.monotonic() - read_at < STATISTICS_SECONDS:
-        return frequencies
+        return found
     with connections[using].cursor() as cursor:
+        cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table])
+        (books,) = cursor.fetchone()
         cursor.execute(
             "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = %s AND attname = ANY(%s)",
             [table, list(FIELDS)],
         )
         # The shares come first; three more numbers (lowest, highest, empty) follow them.
-        frequencies = {
-            field: dict(zip(lexemes, shares, strict=False)) for field, lexemes, shares in cursor.fetchall() if lexemes
+        fields = {
+            name: dict(zip(lexemes, shares, strict=False)) for name, lexemes, shares in cursor.fetchall() if lexemes
         }
-    _statistics[using] = (time.monotonic(), frequencies)
-    return frequencies
+    found = Statistics(books=books, fields=fields)
+    _statistics[using] = (time.monotonic(), found)
+    return found
 
 
 def _all(*conditions):
@@ -257,8 +269,8 @@ class Search:
         every = " & ".join(f"({word.query})" for word in words)
         some = " | ".join(f"({word.query})" for word in words)
 
-        def holds(field, query):
-            return f"{t}.{field} @@ %s::tsquery", [query]
+        def holds(column, query):
+            return f"{t}.{column} @@ %s::tsquery", [query]
 
         self.match = holds("search_document", every)
         title = holds("search_title", every)
@@ -285,16 +297,18 @@ class Search:
     def windows(self, need: int) -> dict[float, int | None]:
         """Per tier, how many rows of the title index to walk for `need` of its books, or None to read it
         through the GIN index: from the share of books expected in the tier (the fields' statistics)."""
+        found = statistics(self.table, self.using)
         if self._shares is None:
-            frequencies = field_frequencies(self.table, self.using)
             # Per word, its share of books in each field; words are taken as independent of each other.
-            words = [[w.frequency(frequencies.get(field, {})) for field in FIELDS] for w in self.words]
+            words = [[w.frequency(found.fields.get(name, {})) for name in FIELDS] for w in self.words]
             title, near, anywhere = (math.prod(min(1.0, sum(shares[:n])) for shares in words) for n in (1, 2, 3))
             self._shares = {TITLE: title, BYLINE: max(0.0, near - title), ELSEWHERE: max(0.0, anywhere - near)}
         windows = {}
         for tier, share in self._shares.items():
-            expected = need / share if share else math.inf
-            windows[tier] = min(WINDOW_MAX, math.ceil(WINDOW_FACTOR * expected)) if expected <= WALK_MAX else None
+            expected = need / share if share else math.inf  # rows of the title index to walk
+            indexed = INDEX_COST * share * found.books  # the same cost, read through the GIN index
+            walk = expected <= min(indexed, WINDOW_MAX)
+            windows[tier] = max(1, math.ceil(min(WINDOW_FACTOR * expected, indexed, WINDOW_MAX))) if walk else None
         return windows
 
     def keyset_rows(self, queryset, ordering, position, limit):

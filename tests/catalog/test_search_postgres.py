@@ -130,25 +130,26 @@ def test_v2_pages_through_ranked_results_without_skipping_or_repeating(api_clien
 
 
 def statistics_saying(share):
-    """Statistics in which every known word is in `share` of the books, in each field."""
+    """Statistics of a million books in which every known word is in `share` of them, in each field."""
 
-    def frequencies(table, using):
+    def made_up(table, using):
         with connections[using].cursor() as cursor:
             cursor.execute("SELECT word FROM catalog_search_word")
-            return {field: dict.fromkeys((word for (word,) in cursor.fetchall()), share) for field in search.FIELDS}
+            words = [word for (word,) in cursor.fetchall()]
+        return search.Statistics(books=1e6, fields={name: dict.fromkeys(words, share) for name in search.FIELDS})
 
-    return frequencies
+    return made_up
 
 
 @pytest.fixture(params=["through the index", "walked", "walked in small windows"])
 def read_path(request, monkeypatch):
     if request.param == "through the index":
-        monkeypatch.setattr(search, "field_frequencies", lambda table, using: {})
+        monkeypatch.setattr(search, "statistics", lambda table, using: search.Statistics())
     else:
-        monkeypatch.setattr(search, "field_frequencies", statistics_saying(0.3))
+        monkeypatch.setattr(search, "statistics", statistics_saying(0.3))
     if request.param == "walked in small windows":
         # A window of one row: most walks end short, and the rest of the tier is read through the GIN index.
-        monkeypatch.setattr(search, "WINDOW_MAX", 1)
+        monkeypatch.setattr(search, "WINDOW_FACTOR", 0)
     return request.param
 
 
@@ -229,7 +230,7 @@ def test_v2_pages_of_a_search_with_other_filters_agree_with_v1(api_client, ring_
 
 def test_a_book_whose_title_comes_first_is_found_at_once(catalog_manager_client, ring_shelf, monkeypatch):
     # Walks of the title tier start at the first title that holds the word: a new title before it moves it.
-    monkeypatch.setattr(search, "field_frequencies", statistics_saying(0.3))
+    monkeypatch.setattr(search, "statistics", statistics_saying(0.3))
     body = {
         "title": "0 Ring",
         "isbn": "9780547773742",
@@ -261,8 +262,8 @@ def test_a_book_whose_title_comes_first_is_found_at_once(catalog_manager_client,
 )
 def test_a_v2_search_page_costs_a_fixed_number_of_queries(api_client, ring_shelf, read_path, queries, monkeypatch):
     # The statistics are read once every few minutes per process: not within the page's queries.
-    statistics = search.field_frequencies("catalog_book", "default")
-    monkeypatch.setattr(search, "field_frequencies", lambda table, using: statistics)
+    statistics = search.statistics("catalog_book", "default")
+    monkeypatch.setattr(search, "statistics", lambda table, using: statistics)
     with CaptureQueriesContext(connection) as captured:
         page = data_of(api_client.get(reverse("v2:book-list"), {"search": "ring", "limit": 3}))
 
