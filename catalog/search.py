@@ -283,8 +283,9 @@ class Search:
         self.conditions = {TITLE: title, BYLINE: _all(in_byline, _not(title)), ELSEWHERE: _all(elsewhere, _not(near))}
         case_sql = f"(CASE WHEN {title[0]} THEN {TITLE} WHEN {near[0]} THEN {BYLINE} ELSE {ELSEWHERE} END)::float8"
         self.rank = (case_sql, [*title[1], *near[1]])
-        # A title that holds every word lies within every word's title bounds (those of any of its lexemes).
-        self.no_title = any(word.in_no_title for word in words)
+        # A title that holds every word lies within every word's title bounds (those of any of its lexemes); no
+        # title holds a word that no title holds.
+        self.tiers = TIERS[1:] if any(word.in_no_title for word in words) else TIERS
         bounded = [[bounds for bounds in word.titles if bounds] for word in words if word.titles and any(word.titles)]
         self.first = self.last = None
         if bounded:
@@ -321,9 +322,7 @@ class Search:
             return None
         queryset = queryset.order_by(*ordering)
         plan = []  # (tier, the title and id its rows come after, or None), in the order they are read
-        for tier in TIERS if forward else TIERS[::-1]:
-            if tier == TITLE and self.no_title:
-                continue
+        for tier in self.tiers if forward else self.tiers[::-1]:
             if position is None or (tier < position[0] if forward else tier > position[0]):
                 plan.append((tier, None))
             elif tier == position[0]:
@@ -374,11 +373,23 @@ class Search:
 
     def _indexed(self, queryset, plan, need, forward):
         """The first `need` rows of these tiers (each after its position), through the GIN index and sorted: the
-        order by rank leaves the planner no index to walk."""
-        parts = [self.conditions[tier] if after is None else _all(self.conditions[tier], self._after(after, forward))
-                 for tier, after in plan]  # fmt: skip
-        sql, params = _any(*parts)
-        condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 -- our SQL, bound parameters
+        order by rank leaves the planner no index to walk. When they are every tier from the first there is, they
+        are the match itself (less the first tier's rows up to its position): then no tier's condition is offered
+        to the planner, whose only GIN lookup is the match's, whatever it guesses of words it cannot see (a plan
+        prepared for any words)."""
+        first, after = plan[0]
+        if tuple(tier for tier, _ in plan) == (self.tiers if forward else self.tiers[::-1]):
+            if after is None:
+                return list(queryset[:need])
+            condition = _any(_not(self.conditions[first]), self._after(after, forward))
+        else:
+            condition = _any(
+                *(
+                    self.conditions[t] if a is None else _all(self.conditions[t], self._after(a, forward))
+                    for t, a in plan
+                )
+            )
+        condition = RawSQL(*condition, output_field=BooleanField())  # noqa: S611 -- our SQL, bound parameters
         return list(queryset.filter(condition)[:need])
 
     def _walk(self, queryset, base, tier, after, window, forward, need):
