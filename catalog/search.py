@@ -27,9 +27,9 @@ from django.db.models.sql.where import AND, WhereNode
 CORRECTIONS = 3
 # Letters and digits: the runs PostgreSQL's parser makes words of (it splits at underscores too).
 WORD = re.compile(r"[^\W_]+")
-# The vocabulary holds words, not numbers (an ISBN is looked up exactly, never corrected). Words this long or
-# longer are in it and match as prefixes; shorter ones ("a", "of") match whole.
-MIN_VOCABULARY_LENGTH = 3
+# The vocabulary holds the catalog's words, not numbers (an ISBN is looked up exactly, never corrected). Words this
+# long or longer match as prefixes; shorter ones ("a", "of") match whole.
+PREFIX_LENGTH = 3
 # Only words this long are corrected: a short word has too few trigrams for a likeness to mean anything.
 MIN_CORRECTED_LENGTH = 4
 # A prefix matches the known words that start with it, looked up as words (fast in the GIN index); when more
@@ -45,10 +45,12 @@ FIELDS = ("search_title", "search_byline", "search_other")
 # A tier is walked in title order when the walk is expected to cost less than reading the tier through the GIN index
 # and sorting it: reading a match that way costs about as much as walking INDEX_COST rows of the title index. The
 # walk reads at most WINDOW_FACTOR times the rows expected, never more than the index would cost nor WINDOW_MAX,
-# before the rest of the tier is read through the GIN index.
+# before the rest of the tier is read through the GIN index. A tier the statistics cannot tell of (a number, which
+# may begin every ISBN or none) is walked PROBE_WINDOW rows before it is read through the GIN index.
 INDEX_COST = 5
 WINDOW_FACTOR = 3
 WINDOW_MAX = 100_000
+PROBE_WINDOW = 2_000
 # How long a process trusts the statistics it read.
 STATISTICS_SECONDS = 600
 
@@ -85,8 +87,8 @@ def search_vocabulary_add_books(book_ids) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO catalog_search_word (word) SELECT DISTINCT lexeme FROM catalog_book, unnest(search_document) "
-            "WHERE id = ANY(%s) AND length(lexeme) >= %s AND lexeme !~ '[0-9]' ON CONFLICT DO NOTHING",
-            [book_ids, MIN_VOCABULARY_LENGTH],
+            "WHERE id = ANY(%s) AND lexeme !~ '[0-9]' ON CONFLICT DO NOTHING",
+            [book_ids],
         )
         # A statement of its own: it sees the words that a concurrent writer added and committed meanwhile.
         cursor.execute(TITLE_BOUNDS_SQL.format(books="id = ANY(%s)"), [book_ids])
@@ -101,8 +103,7 @@ def search_vocabulary_rebuild() -> None:
         cursor.execute(
             "INSERT INTO catalog_search_word (word) "
             "SELECT word FROM ts_stat('SELECT search_document FROM catalog_book') "
-            "WHERE length(word) >= %s AND word !~ '[0-9]' ON CONFLICT DO NOTHING",
-            [MIN_VOCABULARY_LENGTH],
+            "WHERE word !~ '[0-9]' ON CONFLICT DO NOTHING"
         )
         cursor.execute(TITLE_BOUNDS_SQL.format(books="TRUE"))
 
@@ -132,8 +133,11 @@ class Word:
     def in_no_title(self) -> bool:
         return self.titles is not None and not any(self.titles)
 
-    def frequency(self, frequencies: dict[str, float]) -> float:
-        """The share of books whose field holds this word, by the field's most common words."""
+    def frequency(self, frequencies: dict[str, float]) -> float | None:
+        """The share of books whose field holds this word, by the field's most common words; None for a number
+        matched as a prefix, of which the statistics hold nothing (ISBNs are each in one book)."""
+        if self.prefix and any(c.isdigit() for c in self.prefix):
+            return None
         if self.prefix:
             return sum(share for lexeme, share in frequencies.items() if lexeme.startswith(self.prefix))
         return sum(frequencies.get(lexeme, 0.0) for lexeme in self.lexemes)
@@ -143,9 +147,7 @@ def words_for(terms: list[str], using: str = "default") -> list[Word]:
     """The words of the search terms, each as the documents hold it (a query of the vocabulary, and another for
     the words it does not know)."""
     typed = [word.lower() for term in terms for word in WORD.findall(term)]
-    looked_up = sorted(
-        {word for word in typed if len(word) >= MIN_VOCABULARY_LENGTH and not any(c.isdigit() for c in word)}
-    )
+    looked_up = sorted({word for word in typed if not any(c.isdigit() for c in word)})
     starting = _vocabulary(STARTING_SQL, looked_up, EXPANSIONS + 1, using)
     unknown = [word for word in looked_up if word not in starting and len(word) >= MIN_CORRECTED_LENGTH]
     similar = _vocabulary(SIMILAR_SQL, unknown, CORRECTIONS, using)
@@ -161,28 +163,31 @@ def words_for(terms: list[str], using: str = "default") -> list[Word]:
                     titles=tuple((first, last) if first is not None else None for _, first, last in found),
                 )
             )
-        elif len(word) >= MIN_VOCABULARY_LENGTH:
+        elif len(word) >= PREFIX_LENGTH:
             words.append(Word(prefix=word))
         else:
             words.append(Word(lexemes=(word,)))
     return words
 
 
-# The known words that start with each typed word, in order.
-STARTING_SQL = """
+# The known words that start with each typed word, in order (a short word: itself, if known).
+STARTING_SQL = f"""
     SELECT typed, word, first_title, last_title FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL (
         SELECT word, first_title, last_title FROM catalog_search_word
-        WHERE word >= typed COLLATE "C" AND word < (typed || chr(1114111)) COLLATE "C" ORDER BY word LIMIT %s
+        WHERE word >= typed COLLATE "C" AND word < (typed || chr(1114111)) COLLATE "C"
+            AND (length(typed) >= {PREFIX_LENGTH} OR word = typed)
+        ORDER BY word LIMIT %s
     ) AS known
-"""
+"""  # noqa: S608 -- a constant, no input
 # The known words most like each typed word: pg_trgm's trigram similarity above its threshold (0.3 by default;
 # "tolkein" and "tolkien" score 0.45), found through the vocabulary's trigram index.
-SIMILAR_SQL = """
+SIMILAR_SQL = f"""
     SELECT typed, word, first_title, last_title FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL (
-        SELECT word, first_title, last_title FROM catalog_search_word WHERE word %% typed
+        SELECT word, first_title, last_title FROM catalog_search_word
+        WHERE word %% typed AND length(word) >= {MIN_CORRECTED_LENGTH}
         ORDER BY word <-> typed, word LIMIT %s
     ) AS known
-"""
+"""  # noqa: S608 -- a constant, no input
 
 
 def _vocabulary(sql: str, words: list[str], limit: int, using: str) -> dict[str, list[tuple]]:
@@ -229,6 +234,10 @@ def statistics(table: str, using: str) -> Statistics:
     found = Statistics(books=books, fields=fields)
     _statistics[using] = (time.monotonic(), found)
     return found
+
+
+def _less(share, part):
+    return None if share is None or part is None else max(0.0, share - part)
 
 
 def _all(*conditions):
@@ -302,10 +311,18 @@ class Search:
         if self._shares is None:
             # Per word, its share of books in each field; words are taken as independent of each other.
             words = [[w.frequency(found.fields.get(name, {})) for name in FIELDS] for w in self.words]
-            title, near, anywhere = (math.prod(min(1.0, sum(shares[:n])) for shares in words) for n in (1, 2, 3))
-            self._shares = {TITLE: title, BYLINE: max(0.0, near - title), ELSEWHERE: max(0.0, anywhere - near)}
+            title, near, anywhere = (
+                None
+                if any(None in shares[:n] for shares in words)
+                else math.prod(min(1.0, sum(shares[:n])) for shares in words)
+                for n in (1, 2, 3)
+            )
+            self._shares = {TITLE: title, BYLINE: _less(near, title), ELSEWHERE: _less(anywhere, near)}
         windows = {}
         for tier, share in self._shares.items():
+            if share is None:
+                windows[tier] = PROBE_WINDOW
+                continue
             expected = need / share if share else math.inf  # rows of the title index to walk
             indexed = INDEX_COST * share * found.books  # the same cost, read through the GIN index
             walk = expected <= min(indexed, WINDOW_MAX)

@@ -7,7 +7,7 @@
   page of the most relevant books of a common word is a walk of that index in title order that never reads the
   table (catalog/search.py). Its name and keys stay what the model declares.
 - The vocabulary holds, for each word, the first and the last title that hold it: such a walk starts and stops
-  there, however far into the alphabet those titles are.
+  there, however far into the alphabet those titles are. It now holds short words ("of") too, for their bounds.
 """
 
 from django.db import migrations
@@ -26,13 +26,12 @@ SEARCH_FIELDS_SQL = [
     "DROP INDEX catalog_book_title_idx",
     "CREATE INDEX catalog_book_title_idx ON catalog_book (title, id) INCLUDE (is_active, search_title, search_byline)",
     "ALTER TABLE catalog_search_word ADD COLUMN first_title text, ADD COLUMN last_title text",
+    # Every word of the titles (the short ones too, which the vocabulary now holds), with its title bounds.
     """
-    UPDATE catalog_search_word AS known SET first_title = titled.first_title, last_title = titled.last_title
-    FROM (
-        SELECT lexeme, min(title) AS first_title, max(title) AS last_title
-        FROM catalog_book, unnest(search_title) GROUP BY lexeme
-    ) AS titled
-    WHERE known.word = titled.lexeme
+    INSERT INTO catalog_search_word AS known (word, first_title, last_title)
+    SELECT lexeme, min(title), max(title) FROM catalog_book, unnest(search_title) WHERE lexeme !~ '[0-9]'
+    GROUP BY lexeme
+    ON CONFLICT (word) DO UPDATE SET first_title = excluded.first_title, last_title = excluded.last_title
     """,
 ]
 UNDO_SEARCH_FIELDS_SQL = [

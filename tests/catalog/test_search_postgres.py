@@ -228,6 +228,22 @@ def test_v2_pages_of_a_search_with_other_filters_agree_with_v1(api_client, ring_
     assert v1["results"]
 
 
+@pytest.mark.parametrize("term", ["of", "978", "ring 978"], ids=["a short word", "a number", "a word and a number"])
+def test_short_words_and_numbers_page_as_the_rank_orders_them(api_client, ring_shelf, read_path, term):
+    # A short word matches whole and has title bounds like any other; a number matches ISBNs as a prefix, and the
+    # statistics cannot say how many: its tiers are probed by a short walk.
+    for title in ["Tales of Ring", "The Wolf of Lisbon", "Of Mice", "A Sea of Salt", "Of Mice"]:
+        BookFactory(title=title)
+    ranked = search.search(Book.objects.filter(is_active=True), text_terms=term.split(), isbns=[])
+
+    pages, last_page = page_through(api_client, {"search": term, "limit": 2})
+
+    assert [book for page in pages for book in page] == list(ranked.values_list("id", flat=True))
+    assert len(pages) > 2
+    back, _ = page_through(api_client, last_page, direction="previous")
+    assert back == pages[::-1]
+
+
 def test_a_book_whose_title_comes_first_is_found_at_once(catalog_manager_client, ring_shelf, monkeypatch):
     # Walks of the title tier start at the first title that holds the word: a new title before it moves it.
     monkeypatch.setattr(search, "statistics", statistics_saying(0.3))
