@@ -256,7 +256,7 @@ def test_production_reads_from_a_replica_only_when_database_replica_url_is_set(t
         assert loaded == {
             "replica": {
                 "HOST": "replica.example.com",
-                "OPTIONS": {"server_side_binding": True, "connect_timeout": 2},
+                "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5, "connect_timeout": 2},
                 "CONN_MAX_AGE": 60,
                 "CONN_HEALTH_CHECKS": True,
             },

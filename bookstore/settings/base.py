@@ -91,10 +91,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: parameters bound by the server (psycopg's server-side cursors), so that a statement's text is the same
-# whatever its values and psycopg prepares it after its fifth use on a connection: PostgreSQL then skips parsing and
-# planning it again (a book page's query, which builds the books' JSON, takes longer to plan than to run).
+# whatever its values, and prepared by psycopg after its fifth use on a connection (Django turns psycopg's preparing
+# off unless told a threshold): PostgreSQL then skips parsing and planning it again (a book page's query, which
+# builds the books' JSON, takes longer to plan than to run).
+POSTGRESQL_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
 
 # A PostgreSQL streaming replica, optional: catalog reads go to it, everything else (and every write and
 # migration) to the primary; a client that has just written reads from the primary for
@@ -108,7 +110,7 @@ DATABASE_ROUTERS = []
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
         DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
     # The test runner never creates it: in tests it is the default database under another name.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
