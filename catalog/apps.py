@@ -7,6 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the read cache's deploy check
         from .cache import catalog_reads
 
         # Every database connection of the process watches for writes to the catalog's tables (catalog/cache.py).

@@ -17,6 +17,9 @@ port=${CLIENT_PORT:-$($py -c 'import socket; s = socket.socket(); s.bind(("127.0
 email=client-manager@example.com
 password=client-password-123
 export DJANGO_SETTINGS_MODULE=bookstore.settings.test
+# Two gunicorn workers with the test settings' per-process cache: the read cache could not see the other
+# worker's writes (it needs Redis for that), so it is off.
+export DJANGO_API_READ_CACHE_SECONDS=0
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$workdir/client.sqlite3}
 
 $py manage.py migrate --noinput -v 0

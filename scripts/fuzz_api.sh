@@ -21,6 +21,9 @@ examples=${FUZZ_EXAMPLES:-5}
 read -r -a seeds <<<"${FUZZ_SEEDS:-20261124 20261201}"
 workdir=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=bookstore.settings.test
+# Two gunicorn workers with the test settings' per-process cache: the read cache could not see the other
+# worker's writes (it needs Redis for that), so it is off.
+export DJANGO_API_READ_CACHE_SECONDS=0
 export DJANGO_JWT_ACCESS_MINUTES=240
 # The fuzzer sends thousands of requests from one address: the auth throttles would answer most with 429.
 export DJANGO_THROTTLE_LOGIN=100000/minute DJANGO_THROTTLE_LOGIN_ACCOUNT=100000/minute

@@ -16,8 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test clears the cache (tests/conftest.py), so the tests keep a cache of their own even when REDIS_URL is
 # set: clearing a shared Redis would reset the counters of a running server or of another test run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# One process, one cache: the read cache is exact here, and every API test reads through it.
-API_READ_CACHE_SECONDS = 60
+# One process, one cache: the read cache is exact here, and every API test reads through it. A server of several
+# processes on these settings (scripts/client_check.sh, fuzz_api.sh) turns it off: each would keep a cache of its
+# own, blind to the others' writes.
+API_READ_CACHE_SECONDS = int(os.environ.get("DJANGO_API_READ_CACHE_SECONDS", "60"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -237,3 +237,16 @@ def test_without_the_setting_nothing_is_cached(book, settings):
     read(url)
 
     assert read(url)[1] > 0
+
+
+def test_check_deploy_warns_of_a_read_cache_in_each_process(settings):
+    from django.core import checks
+
+    settings.API_READ_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [
+        message.id for message in checks.run_checks(include_deployment_checks=True) if message.id == "catalog.W001"
+    ] == ["catalog.W001"]
+
+    settings.CACHES = {"default": {"BACKEND": "bookstore.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert "catalog.W001" not in [message.id for message in checks.run_checks(include_deployment_checks=True)]
