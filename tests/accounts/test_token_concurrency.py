@@ -1,13 +1,11 @@
 """A refresh token works exactly once, also when many requests replay it at the same moment (PostgreSQL)."""
 
-import threading
 from collections import Counter
 
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.concurrency import concurrency_marks
+from tests.concurrency import at_once, concurrency_marks
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, CustomerFactory
 
@@ -21,29 +19,9 @@ def refresh(token):
 
 
 def replay_at_once(token, times):
-    """POST the same refresh token from `times` threads released together; answers the response of each (or the
-    repr of the exception a thread died of)."""
-    barrier = threading.Barrier(times)
-    results = [None] * times
-
-    def worker(index):
-        try:
-            client = APIClient()
-            barrier.wait(timeout=30)
-            response = client.post(reverse("v1:token-refresh"), {"refresh": token})
-            results[index] = response
-        except Exception as exc:  # reported by the assertions below instead of dying silently in the thread
-            results[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    """POST the same refresh token from `times` threads released together; answers the response of each (or
+    ("exception", repr) for a thread that died)."""
+    return at_once([lambda: refresh(token)] * times)
 
 
 def test_concurrent_replays_of_one_refresh_token_succeed_exactly_once():
@@ -52,7 +30,7 @@ def test_concurrent_replays_of_one_refresh_token_succeed_exactly_once():
 
     results = replay_at_once(pair["refresh"], REPLAYS)
 
-    assert not [result for result in results if isinstance(result, str)], results
+    assert not [result for result in results if isinstance(result, tuple)], results
     statuses = Counter(response.status_code for response in results)
     assert statuses == {200: 1, 401: REPLAYS - 1}, results
     for response in results:

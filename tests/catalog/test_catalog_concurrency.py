@@ -1,17 +1,16 @@
 """Concurrent catalog writes (PostgreSQL): same-title creates all succeed with distinct slugs, and two
 crossing genre moves never store a loop."""
 
+import functools
 import json
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Book, Genre
-from tests.concurrency import concurrency_marks
+from tests.concurrency import at_once, concurrency_marks
 from tests.factories import AuthorFactory, CatalogManagerFactory, GenreFactory, PublisherFactory, isbn13
 
 WRITERS = 20
@@ -19,31 +18,18 @@ WRITERS = 20
 pytestmark = concurrency_marks()
 
 
-def at_once(requests):
-    """Send each (method, url, body) from its own thread, released together; answers (status, body) of each."""
+def send_at_once(requests):
+    """Send each (method, url, body) as a catalog manager from its own thread, released together; answers
+    (status, body) of each."""
     manager = CatalogManagerFactory()
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
 
-    def worker(index, method, url, body):
-        try:
-            client = APIClient()
-            client.force_authenticate(manager)
-            barrier.wait(timeout=30)
-            response = getattr(client, method)(url, json.dumps(body), content_type="application/json")
-            results[index] = (response.status_code, response.json())
-        except Exception as exc:  # reported by the assertions below instead of dying silently in the thread
-            results[index] = ("exception", repr(exc))
-        finally:
-            connection.close()
+    def send(method, url, body):
+        client = APIClient()
+        client.force_authenticate(manager)
+        response = getattr(client, method)(url, json.dumps(body), content_type="application/json")
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=worker, args=(index, *request)) for index, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return at_once([functools.partial(send, *request) for request in requests])
 
 
 def test_concurrent_creates_of_books_with_one_title_all_succeed_with_distinct_slugs():
@@ -60,7 +46,7 @@ def test_concurrent_creates_of_books_with_one_title_all_succeed_with_distinct_sl
         for n in range(WRITERS)
     ]
 
-    results = at_once([("post", reverse("v1:book-list"), body) for body in bodies])
+    results = send_at_once([("post", reverse("v1:book-list"), body) for body in bodies])
 
     assert Counter(status for status, _ in results) == {201: WRITERS}, results
     slugs = [body["data"]["slug"] for _, body in results]
@@ -70,7 +56,7 @@ def test_concurrent_creates_of_books_with_one_title_all_succeed_with_distinct_sl
 
 
 def test_concurrent_creates_of_genres_with_one_name_all_succeed():
-    results = at_once([("post", reverse("v2:genre-list"), {"name": "Noir"})] * WRITERS)
+    results = send_at_once([("post", reverse("v2:genre-list"), {"name": "Noir"})] * WRITERS)
 
     assert Counter(status for status, _ in results) == {201: WRITERS}, results
     assert Genre.objects.filter(name="Noir").values("slug").distinct().count() == WRITERS
@@ -93,7 +79,7 @@ def stored_loop():
 def test_two_crossing_genre_moves_never_store_a_loop(attempt):
     first, second = GenreFactory(name="First"), GenreFactory(name="Second")
 
-    results = at_once(
+    results = send_at_once(
         [
             ("patch", reverse("v1:genre-detail", args=[first.pk]), {"parent": second.pk}),
             ("patch", reverse("v1:genre-detail", args=[second.pk]), {"parent": first.pk}),
@@ -112,7 +98,7 @@ def test_a_move_under_a_genre_moved_below_it_at_once_is_refused():
     middle = GenreFactory(name="Middle", parent=top)
     bottom = GenreFactory(name="Bottom")
 
-    results = at_once(
+    results = send_at_once(
         [
             ("patch", reverse("v1:genre-detail", args=[bottom.pk]), {"parent": middle.pk}),
             ("patch", reverse("v1:genre-detail", args=[top.pk]), {"parent": bottom.pk}),
