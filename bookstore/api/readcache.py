@@ -121,8 +121,9 @@ class ReadCache:
             logger.warning("Read cache unavailable.", exc_info=True)
 
     def watch(self, execute, sql, params, many, context):
-        """Execute wrapper (see `install`): a write to one of the tables invalidates now, and again when its
-        transaction commits (once per transaction, however many statements it writes)."""
+        """Execute wrapper (see `install`): every write statement to one of the tables invalidates at once (a test's
+        transaction never commits, and its later writes must still show), and its transaction invalidates again
+        when it commits (once, however many statements it wrote)."""
         if self.enabled() and isinstance(sql, str):
             match = WRITE.match(sql)
             if match and match.group(1).lower().startswith(self.table_prefix):
