@@ -84,11 +84,12 @@ def database_check(alias, timeout):
     """
     settings_dict = copy.deepcopy(connections[alias].settings_dict)
     options = settings_dict.setdefault("OPTIONS", {})
-    if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+    vendor = connections[alias].vendor
+    if vendor == "postgresql":
         # libpq counts whole seconds (and at least 2); the statement timeout is in milliseconds.
         options["connect_timeout"] = max(2, math.ceil(timeout))
         options["options"] = f"{options.get('options', '')} -c statement_timeout={int(timeout * 1000)}".strip()
-    elif settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+    elif vendor == "sqlite":
         options["timeout"] = timeout
     wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
     try:

@@ -95,7 +95,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # off unless told a threshold): PostgreSQL then skips parsing and planning it again (a book page's query, which
 # builds the books' JSON, takes longer to plan than to run).
 POSTGRESQL_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
+# Django's backend, less the health check's round trip for a connection that served a request within the last
+# second (bookstore/postgresql/base.py).
+POSTGRESQL_ENGINE = "bookstore.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
 
 # A PostgreSQL streaming replica, optional: catalog reads go to it, everything else (and every write and
@@ -110,6 +114,7 @@ DATABASE_ROUTERS = []
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = POSTGRESQL_ENGINE
         DATABASES["replica"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
         DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
     # The test runner never creates it: in tests it is the default database under another name.
