@@ -215,24 +215,28 @@ def connections_per_worker(server: int, port: int) -> list[int]:
 
 
 def balanced_wrk(server: int, port: int, url: str, headers: dict, duration: int) -> dict:
-    """wrk's figures for `url`, measured while both workers hold some of its connections.
+    """wrk's figures for `url` and the server's CPU time per request, measured while both workers hold a fair
+    share of its connections.
 
     A worker keeps the kept-alive connections it accepted, and which worker accepts which of wrk's 16 is a race:
-    now and then one worker takes (nearly) all of them and serves alone while the other idles, which halves a
-    Python server's throughput (seen: 340 req/s against 560 to 620 for the same page). Such a run measures the
-    race, not the server: it is done again, up to three times, and the connections per worker are printed with
-    the result.
+    often one worker takes most of them and serves them alone while the other idles, which costs a Python server
+    up to half its throughput (seen: 340 req/s with 16 connections on one worker, 423 with 11 and 5, against 560 to
+    620 with 8 and 8 or 9 and 7, for the same page). Such a run measures the race, not the server: it is done
+    again, up to five times, until the workers' shares differ by at most 4, and the connections per worker are
+    printed with the result.
     """
-    for _ in range(3):
+    for _ in range(5):
         held = []
         sampler = threading.Timer(
             min(2.0, duration / 2), lambda held=held: held.extend(connections_per_worker(server, port))
         )
         sampler.start()
+        before = cpu_seconds(server)
         result = wrk(url, headers, duration)
+        result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
         sampler.join()
         result["connections"] = held
-        if len(held) < 2 or min(held) >= 4:
+        if len(held) < 2 or max(held) - min(held) <= 4:
             break
         print(f"    (the workers held {held} of the connections: measured again)", flush=True)
     return result
@@ -331,10 +335,8 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
             for name, server, url, headers in runs:
                 get(url, headers)  # warm up
                 pid = servers[server].pid
-                before = cpu_seconds(pid)
                 port = int(url.split(":")[2].split("/")[0])
                 result = balanced_wrk(pid, port, url, headers, duration)
-                result["cpu_ms"] = (cpu_seconds(pid) - before) * 1000 / max(result["requests"], 1)
                 results.append({"size": size, "name": name, "server": server, **result})
                 print(
                     f"  {name:36} {result['rps']:8.0f} req/s  p50 {result['p50']:7.1f} ms  "
