@@ -2,7 +2,11 @@
 Permissions-Policy (which browser features pages may use)."""
 
 import pytest
+from csp.exceptions import CSPNonceError
+from django.http import HttpResponse
 from django.urls import reverse
+
+from bookstore.csp import CSPMiddleware as OurCSPMiddleware
 
 PAGES = [
     ("admin:login", None),
@@ -28,3 +32,64 @@ def test_every_page_carries_the_policies(client, url_name, accept):
     assert "https:" not in response["Content-Security-Policy"]
     assert "camera=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def library_answer(request, response):
+    """The headers django-csp's own middleware sets on `response`, on a copy of it."""
+    from csp.middleware import CSPMiddleware
+
+    copy = HttpResponse(response.content, status=response.status_code)
+    for name in ("_csp_exempt", "_csp_update", "_csp_replace", "_csp_config"):
+        if hasattr(response, name):
+            setattr(copy, name, getattr(response, name))
+    CSPMiddleware(lambda request: copy).process_request(request)
+    return CSPMiddleware(lambda request: copy).process_response(request, copy)
+
+
+VIEW_CHANGES = [
+    pytest.param({}, id="plain"),
+    pytest.param({"_csp_update": {"img-src": ["https://images.example"]}}, id="csp_update"),
+    pytest.param({"_csp_replace": {"script-src": None}}, id="csp_replace"),
+    pytest.param({"_csp_exempt": True}, id="csp_exempt"),
+]
+
+
+@pytest.mark.parametrize("changes", VIEW_CHANGES)
+@pytest.mark.parametrize("status", [200, 404, 500])
+def test_the_kept_policy_is_the_one_django_csp_builds(rf, changes, status):
+    """bookstore.csp keeps the settings' policy instead of building it per answer: the headers are django-csp's,
+    for plain answers and for those a view decorator changed."""
+    request = rf.get("/api/v2/books/")
+    response = HttpResponse(b"{}", status=status)
+    for name, value in changes.items():
+        setattr(response, name, value)
+    ours = OurCSPMiddleware(lambda request: response)
+    ours.process_request(request)
+    answered = ours.process_response(request, response)
+
+    expected = library_answer(rf.get("/api/v2/books/"), response)
+    for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+        assert answered.get(header) == expected.get(header)
+    assert ("Content-Security-Policy" in answered) is (changes.get("_csp_exempt") is None)
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    request = rf.get("/api/v2/books/")
+    middleware = OurCSPMiddleware(lambda request: HttpResponse())
+    middleware.process_request(request)
+    middleware.process_response(request, HttpResponse())
+
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+
+
+def test_a_changed_setting_changes_the_kept_policy(rf, settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https:"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    request = rf.get("/")
+    middleware = OurCSPMiddleware(lambda request: HttpResponse())
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse())
+
+    assert response["Content-Security-Policy"] == "default-src 'self'; img-src 'self' https:"
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "bookstore.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer (settings below).
-    "csp.middleware.CSPMiddleware",
+    "bookstore.csp.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything that may answer on its own, so that its answers (a 413 too) carry the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
