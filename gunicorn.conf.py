@@ -4,6 +4,7 @@ Why each value, and the measurements behind the worker class: README, "Deploying
 over this file (the scripts pass `--bind` and `--workers` of their own).
 """
 
+import gc
 import os
 
 from gunicorn import glogging
@@ -33,6 +34,19 @@ keepalive = 5
 # gathers over time is given back and the workers never restart all at once.
 max_requests = 1000
 max_requests_jitter = 100
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app, the objects it holds so far (modules, models, settings: ~100,000) are
+    set aside for good (gc.freeze), out of the collector's count. Python runs a full collection only once the
+    objects promoted since the last one exceed a quarter of those it holds, so with the app's objects counted,
+    the reference cycles each request leaves (request, view, response) piled up (11,000-16,000 unreachable
+    objects at a time, measured) and the memory they held stayed spread over the allocator's arenas. Measured
+    under gunicorn (2 workers, 8 threads, 4,000 catalog reads without the read cache): 83-84 MB a worker
+    before, 79-80 MB after."""
+    gc.collect()
+    gc.freeze()
+
 
 # The proxy's limits are the stricter ones, and it answers them in the envelope (deploy/nginx.conf); gunicorn's
 # own answers are HTML. So gunicorn takes whatever the proxy lets through: a request line or a header field up to

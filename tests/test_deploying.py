@@ -138,6 +138,22 @@ def test_gunicorn_conf_follows_the_environment(tmp_path):
     assert (config["control_socket_disable"], config["control_socket"]) == ("False", socket)
 
 
+def test_a_worker_sets_the_loaded_app_aside_from_the_garbage_collector():
+    # In a process of its own: the hook freezes the collector of whatever process runs it.
+    script = (
+        "import gc, runpy; hook = runpy.run_path('gunicorn.conf.py')['post_worker_init']; "
+        "before = gc.get_freeze_count(); hook(None); print(before, gc.get_freeze_count())"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "bookstore.settings.test"}
+    process = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+
+    before, after = map(int, process.stdout.split())
+    assert before == 0
+    assert after > 1000
+
+
 def test_the_procfile_serves_with_gunicorn_conf_and_production_settings():
     lines = dict(
         line.split(": ", 1) for line in (BASE_DIR / "Procfile").read_text().splitlines() if not line.startswith("#")
