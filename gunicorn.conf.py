@@ -19,7 +19,11 @@ bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 # queued in the kernel.
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Threads per worker, measured on the catalog's reads at 1M books (bench/threads.py, README "Deploying"): 4 served
+# about a tenth more than 8 for less CPU per request and a lower p99 (threads of one worker take turns holding the
+# interpreter, and each switch costs), and 2 little more than 4. Each thread is a request that may wait on I/O (a
+# payment provider's answer) without holding up the others, so 4 rather than 2.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A worker whose main loop stops answering the master for this long is killed and replaced. (A gthread worker's
 # loop keeps running while its threads serve, so this does not cut a slow request short.)
@@ -42,7 +46,7 @@ def post_worker_init(worker):
     objects promoted since the last one exceed a quarter of those it holds, so with the app's objects counted,
     the reference cycles each request leaves (request, view, response) piled up (11,000-16,000 unreachable
     objects at a time, measured) and the memory they held stayed spread over the allocator's arenas. Measured
-    under gunicorn (2 workers, 8 threads, 4,000 catalog reads without the read cache): 83-84 MB a worker
+    under gunicorn (2 workers, 8 threads then, 4,000 catalog reads without the read cache): 83-84 MB a worker
     before, 79-80 MB after."""
     gc.collect()
     gc.freeze()

@@ -35,7 +35,7 @@ labels=(
     "gthread, 2 workers x 8 threads"
     "uvicorn (ASGI), 2 workers, CONN_MAX_AGE=0"
 )
-# --threads 1: gunicorn runs sync with threads (gunicorn.conf.py sets 8) as gthread.
+# --threads 1: gunicorn runs sync with threads (gunicorn.conf.py sets 4) as gthread.
 options=(
     "bookstore.wsgi -k sync --workers 2 --threads 1"
     "bookstore.wsgi -k sync --workers 4 --threads 1"

@@ -117,7 +117,7 @@ def test_gunicorn_conf_defaults():
     assert {key: config[key] for key in ("worker_class", "workers", "threads", "bind")} == {
         "worker_class": "gthread",
         "workers": "2",
-        "threads": "8",
+        "threads": "4",
         "bind": "['0.0.0.0:8000']",
     }
     assert {key: config[key] for key in ("timeout", "graceful_timeout", "keepalive")} == {
