@@ -213,6 +213,14 @@ def connections_per_worker(server: int, port: int) -> list[int]:
     return sorted((len(re.findall(rf"pid={worker},", listing)) for worker in children(server)), reverse=True)
 
 
+def warm_up(url: str, headers: dict) -> None:
+    """Forty requests, each on a connection of its own, so that every worker has answered some (its first
+    answers load what the app imports lazily) before the load: a worker still warming up when wrk connects loses
+    the race for the connections."""
+    for _ in range(40):
+        get(url, headers)
+
+
 def balanced_wrk(server: int, port: int, url: str, headers: dict, duration: int) -> dict:
     """wrk's figures for `url` and the server's CPU time per request, measured while both workers hold a fair
     share of its connections.
@@ -335,7 +343,7 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
             same_books(page_1, get(f"{peer_url}/books/?limit=20"), "page 1", "the peer")
             same_books(deep, get(deep_peer), "cursor page halfway", "the peer")
             for name, server, url, headers in runs:
-                get(url, headers)  # warm up
+                warm_up(url, headers)
                 pid = servers[server].pid
                 port = int(url.split(":")[2].split("/")[0])
                 result = balanced_wrk(pid, port, url, headers, duration)

@@ -58,7 +58,7 @@ def main():
                 for name, (path, headers) in reads.items():
                     for index, (count, server) in enumerate(servers.items()):
                         url = f"http://127.0.0.1:{PORT + index}{path}"
-                        catalog.get(url, headers)  # warm up
+                        catalog.warm_up(url, headers)
                         result = catalog.balanced_wrk(server.pid, PORT + index, url, headers, args.duration)
                         runs.setdefault((name, count), []).append(result)
                         print(
