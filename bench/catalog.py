@@ -511,8 +511,9 @@ def main():
     if "load" in parts:
         peer_installed()
     sizes = [size.strip().lower() for size in args.sizes.split(",")]
-    if len(sizes) > 1 and {"search", "inprocess"} & set(parts):
-        # Django is set up once per process: one size per process for the in-process parts.
+    if len(sizes) > 1:
+        # Django is set up once per process, on one size's database (every part reads its fixtures there): one
+        # process per size.
         for size in sizes:
             subprocess.run(  # noqa: S603
                 [PYTHON, __file__, "--sizes", size, "--duration", str(args.duration), "--repeat", str(args.repeat)]
