@@ -30,16 +30,17 @@ class JWTAuthentication(authentication.JWTAuthentication):
         checked on every use; revocation is not in the token's text but in the user's state, which `get_user`
         checks every time. An expired token, or one seen for the first time, is validated by SimpleJWT as before
         (and so answered the same way when it is refused)."""
-        verified = _verified_token(raw_token)
-        if verified is not None:
-            token = copy.copy(verified)
-            token.payload, token.current_time = dict(verified.payload), aware_utcnow()
-            try:
-                token.check_exp()
-                return token
-            except TokenError:
-                pass
-        return super().get_validated_token(raw_token)
+        try:
+            verified = _verified_token(raw_token)  # SimpleJWT's refusal (InvalidToken) goes up as it is
+        except _NotKept:
+            return super().get_validated_token(raw_token)
+        token = copy.copy(verified)
+        token.payload, token.current_time = dict(verified.payload), aware_utcnow()
+        try:
+            token.check_exp()
+        except TokenError:
+            return super().get_validated_token(raw_token)  # refused as SimpleJWT refuses any expired token
+        return token
 
     def get_user(self, validated_token):
         try:
@@ -50,18 +51,23 @@ class JWTAuthentication(authentication.JWTAuthentication):
             raise InvalidToken(exc.args[0]) from exc
 
 
+class _NotKept(Exception):  # noqa: N818 -- not an error: a token validated on every use
+    pass
+
+
 # A few hundred tokens per process: the clients active within a token's lifetime on one worker. The signing key
-# is read from the environment at start, so a token checked once stays checked for the life of the process.
+# is read from the environment at start, so a token checked once stays checked for the life of the process. Only
+# tokens SimpleJWT accepts are kept (lru_cache keeps no exception), so junk tokens cannot push them out. Kept
+# tokens are of AUTH_TOKEN_CLASSES (AccessToken), whose validity changes with time only through "exp", checked on
+# every use; a token class that also checked a blacklist could not be kept so.
 @functools.lru_cache(maxsize=256)
 def _verified_token(raw_token):
-    """The token `raw_token` as SimpleJWT validates it, or None if it does not: SimpleJWT then validates it on
-    every use, and answers its refusal."""
-    try:
-        token = authentication.JWTAuthentication().get_validated_token(raw_token)
-    except InvalidToken:
-        return None
-    # PyJWT checks "nbf" (not before) when decoding, and a kept token would skip that check: none is kept.
-    return None if "nbf" in token.payload else token
+    """The token `raw_token` as SimpleJWT validates it; InvalidToken if it does not, _NotKept if it may become
+    invalid otherwise than by expiring (PyJWT checks "nbf", not before, when decoding)."""
+    token = authentication.JWTAuthentication().get_validated_token(raw_token)
+    if "nbf" in token.payload:
+        raise _NotKept
+    return token
 
 
 class JWTScheme(SimpleJWTScheme):

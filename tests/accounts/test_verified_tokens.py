@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.backends import TokenBackend
 
+from accounts.authentication import _verified_token
 from tests.accounts.test_token_lifecycle_api import assert_unauthorized, claims_of, login, me, sign
 from tests.envelope import data_of
 
@@ -55,3 +56,16 @@ def test_a_checked_token_of_a_deactivated_user_is_refused(reader):
     User.objects.filter(pk=reader.pk).update(is_active=False)
 
     assert_unauthorized(me(access))
+
+
+def test_refused_tokens_are_not_kept(reader):
+    """Only tokens SimpleJWT accepts are kept: junk sent by anyone cannot push them out."""
+    access = login(reader)["access"]
+    assert data_of(me(access))["id"] == reader.pk
+    kept = _verified_token.cache_info().currsize
+
+    for junk in ("a.b.c", sign({**claims_of(access), "exp": int(time.time()) - 60}), access[:-2] + "xx"):
+        assert_unauthorized(me(junk))
+
+    assert _verified_token.cache_info().currsize == kept
+    assert data_of(me(access))["id"] == reader.pk
