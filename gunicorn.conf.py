@@ -20,9 +20,9 @@ bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads per worker, measured on the catalog's reads at 1M books (bench/threads.py, README "Deploying"): 4 served
-# about a tenth more than 8 for less CPU per request and a lower p99 (threads of one worker take turns holding the
-# interpreter, and each switch costs), and 2 little more than 4. Each thread is a request that may wait on I/O (a
-# payment provider's answer) without holding up the others, so 4 rather than 2.
+# about a tenth more than 8 for less CPU per request, mostly with a lower p99 (threads of one worker take turns
+# holding the interpreter, and each switch costs), and 2 little more than 4. Each thread is a request that may wait
+# on I/O (a payment provider's answer) without holding up the others, so 4 rather than 2.
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A worker whose main loop stops answering the master for this long is killed and replaced. (A gthread worker's

@@ -31,7 +31,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=6, help="Seconds of wrk load per run.")
     args = parser.parse_args()
-    counts = [int(count) for count in args.threads.split(",")]
+    counts = list(dict.fromkeys(int(count) for count in args.threads.split(",")))
 
     env = {**catalog.ensure_database("1m"), "DJANGO_API_READ_CACHE_SECONDS": "0"}
     python = catalog.production_python()
@@ -64,7 +64,8 @@ def main():
                         print(
                             f"round {round_ + 1}  {name:22} {count} threads  {result['rps']:6.0f} req/s  "
                             f"{result['cpu_ms']:.2f} ms CPU/req  p50 {result['p50']:5.1f}  p99 {result['p99']:6.1f}  "
-                            f"connections per worker {result['connections']}",
+                            f"connections per worker {result['connections']}"
+                            + (f"  {result['errors']} non-2xx!" if result["errors"] else ""),
                             flush=True,
                         )
             rss = {

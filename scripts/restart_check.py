@@ -113,7 +113,7 @@ class Server:
         args = [GUNICORN, "-c", "gunicorn.conf.py", "bookstore.wsgi", "--bind", f"127.0.0.1:{port}"]
         args += ["--workers", "2", "--worker-class", worker_class]
         if worker_class == "sync":
-            args += ["--threads", "1"]  # gunicorn turns sync with threads (gunicorn.conf.py has 8) into gthread
+            args += ["--threads", "1"]  # gunicorn turns sync with threads (gunicorn.conf.py has 4) into gthread
         args += list(extra)
         self.process = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=self.log, stderr=self.log)  # noqa: S603
         deadline = time.monotonic() + 30
