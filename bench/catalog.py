@@ -261,6 +261,15 @@ def balanced_wrk(server: int, port: int, url: str, headers: dict, duration: int)
         return result
 
 
+def described(result: dict) -> str:
+    """A load run's figures on one line."""
+    return (
+        f"{result['rps']:8.0f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
+        f"{result['cpu_ms']:5.2f} ms CPU/req  connections per worker {result['connections']}"
+        + (f"  {result['errors']} non-2xx!" if result["errors"] else "")
+    )
+
+
 def wrk_figures(output: str) -> dict:
     """req/s, p50, p99, requests and non-2xx answers from wrk's report."""
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -353,13 +362,7 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
                 port = int(url.split(":")[2].split("/")[0])
                 result = balanced_wrk(pid, port, url, headers, duration)
                 results.append({"size": size, "name": name, "server": server, **result})
-                print(
-                    f"  {name:36} {result['rps']:8.0f} req/s  p50 {result['p50']:7.1f} ms  "
-                    f"p99 {result['p99']:7.1f} ms  {result['cpu_ms']:5.2f} ms CPU/req  "
-                    f"connections per worker {result['connections']}"
-                    + (f"  {result['errors']} non-2xx!" if result["errors"] else ""),
-                    flush=True,
-                )
+                print(f"  {name:36} {described(result)}", flush=True)
             served = {name: sum(r["requests"] for r in results if r["server"] == name) for name in servers}
             for name, server in servers.items():
                 rss = [worker_rss_mb(pid) for pid in children(server.pid)]

@@ -61,13 +61,7 @@ def main():
                         catalog.warm_up(url, headers)
                         result = catalog.balanced_wrk(server.pid, PORT + index, url, headers, args.duration)
                         runs.setdefault((name, count), []).append(result)
-                        print(
-                            f"round {round_ + 1}  {name:22} {count} threads  {result['rps']:6.0f} req/s  "
-                            f"{result['cpu_ms']:.2f} ms CPU/req  p50 {result['p50']:5.1f}  p99 {result['p99']:6.1f}  "
-                            f"connections per worker {result['connections']}"
-                            + (f"  {result['errors']} non-2xx!" if result["errors"] else ""),
-                            flush=True,
-                        )
+                        print(f"round {round_ + 1}  {name:22} {count} threads {catalog.described(result)}", flush=True)
             rss = {
                 count: [catalog.worker_rss_mb(pid) for pid in catalog.children(s.pid)] for count, s in servers.items()
             }
