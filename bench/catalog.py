@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -359,8 +359,7 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
             for name, server, url, headers in runs:
                 warm_up(url, headers)
                 pid = servers[server].pid
-                port = int(url.split(":")[2].split("/")[0])
-                result = balanced_wrk(pid, port, url, headers, duration)
+                result = balanced_wrk(pid, urlsplit(url).port, url, headers, duration)
                 results.append({"size": size, "name": name, "server": server, **result})
                 print(f"  {name:36} {described(result)}", flush=True)
             served = {name: sum(r["requests"] for r in results if r["server"] == name) for name in servers}

@@ -62,7 +62,7 @@ def test_a_connection_opened_within_the_second_is_not_checked(wrapper, checks):
     assert checks == []
 
 
-def test_an_idle_connection_is_checked_and_a_dropped_one_replaced(wrapper, checks, monkeypatch):
+def test_an_idle_connection_is_checked_and_a_dropped_one_replaced(wrapper, checks):
     request(wrapper)
     terminate(wrapper)
     wrapper.checked_until = 0.0  # opened or checked more than FRESH_SECONDS ago

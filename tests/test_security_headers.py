@@ -3,6 +3,7 @@ Permissions-Policy (which browser features pages may use)."""
 
 import pytest
 from csp.exceptions import CSPNonceError
+from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -36,14 +37,13 @@ def test_every_page_carries_the_policies(client, url_name, accept):
 
 def library_answer(request, response):
     """The headers django-csp's own middleware sets on `response`, on a copy of it."""
-    from csp.middleware import CSPMiddleware
-
     copy = HttpResponse(response.content, status=response.status_code)
     for name in ("_csp_exempt", "_csp_update", "_csp_replace", "_csp_config"):
         if hasattr(response, name):
             setattr(copy, name, getattr(response, name))
-    CSPMiddleware(lambda request: copy).process_request(request)
-    return CSPMiddleware(lambda request: copy).process_response(request, copy)
+    library = LibraryCSPMiddleware(lambda request: copy)
+    library.process_request(request)
+    return library.process_response(request, copy)
 
 
 VIEW_CHANGES = [

@@ -95,8 +95,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # off unless told a threshold): PostgreSQL then skips parsing and planning it again (a book page's query, which
 # builds the books' JSON, takes longer to plan than to run).
 POSTGRESQL_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
-# Django's backend, less the health check's round trip for a connection that served a request within the last
-# second (bookstore/postgresql/base.py).
+# Django's backend, less the health check's round trip for a connection opened or checked within the last second
+# (bookstore/postgresql/base.py).
 POSTGRESQL_ENGINE = "bookstore.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
