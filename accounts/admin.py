@@ -36,6 +36,14 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        """A user's own account is shown without its "active" box: as in the API, nobody deactivates
+        themselves (the last superuser would lock everyone out); another administrator can."""
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return [*readonly, "is_active"]
+        return readonly
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:

@@ -132,6 +132,13 @@ class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["email", "first_name", "last_name", "is_staff", "date_joined", "last_login"]
 
+    def validate_is_active(self, value):
+        """Nobody deactivates their own account: the last superuser could lock everyone out of the platform (its
+        tokens revoked, the admin closed). Another administrator can."""
+        if not value and self.instance is not None and self.instance.pk == self.context["request"].user.pk:
+            raise serializers.ValidationError("You cannot deactivate your own account; another administrator can.")
+        return value
+
 
 class TokenPairSerializer(serializers.Serializer):
     """What login, refresh and a password change answer."""

@@ -157,6 +157,46 @@ def test_a_reactivated_user_can_sign_in_again(superuser_token_client, target):
     assert data_of(token_client(target).get(reverse("v1:me")))["email"] == target.email
 
 
+def test_nobody_deactivates_their_own_account(db):
+    admin = SuperuserFactory(email="root@example.com")
+    client = token_client(admin)
+
+    response = client.patch(detail_url(admin), {"is_active": False})
+
+    assert error_of(response, 400, "validation_error")["details"] == {
+        "is_active": ["You cannot deactivate your own account; another administrator can."]
+    }
+    admin.refresh_from_db()
+    assert admin.is_active
+    assert data_of(client.get(reverse("v1:me")))["email"] == "root@example.com"
+
+
+def test_another_administrator_can_deactivate_an_administrator(superuser_token_client):
+    other = SuperuserFactory(email="other-root@example.com")
+
+    assert data_of(superuser_token_client.patch(detail_url(other), {"is_active": False}))["is_active"] is False
+
+
+def test_an_administrator_may_send_their_own_account_active(db):
+    admin = SuperuserFactory(email="root@example.com")
+
+    response = token_client(admin).patch(detail_url(admin), {"is_active": True, "roles": [CUSTOMERS]})
+
+    assert data_of(response)["roles"] == [CUSTOMERS]
+
+
+def test_the_admin_shows_no_active_box_on_ones_own_account(client, target):
+    admin = SuperuserFactory(email="root@example.com")
+    client.force_login(admin)
+
+    own = client.get(reverse("admin:accounts_user_change", args=[admin.pk]))
+    other = client.get(reverse("admin:accounts_user_change", args=[target.pk]))
+
+    assert own.status_code == other.status_code == 200
+    assert 'name="is_active"' not in own.content.decode()
+    assert 'name="is_active"' in other.content.decode()
+
+
 # Roles ------------------------------------------------------------------------------------------------------------
 
 
