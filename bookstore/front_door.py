@@ -1,7 +1,9 @@
 """The front door at `/` and `/api/`: where each version, its docs and the auth endpoints are."""
 
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.generic import RedirectView
 
 # The page runs no script and loads only its own stylesheet: a strict policy costs it nothing.
 CONTENT_SECURITY_POLICY = (
@@ -50,3 +52,14 @@ def front_door(request):
     response = render(request, "bookstore/front_door.html", {"versions": versions})
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
+
+
+class FaviconView(RedirectView):
+    """Browsers ask every host for /favicon.ico, from every page (the admin, the browsable API, the docs): the
+    bookstore's icon among the static files, at its hashed name in production. Not permanent, so that a new
+    icon's name is followed."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("bookstore/favicon.png")

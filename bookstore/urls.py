@@ -4,12 +4,13 @@ from django.urls import include, path, re_path
 
 from accounts.throttling import throttle_login_posts
 from bookstore.api.views import api_not_found
-from bookstore.front_door import front_door
+from bookstore.front_door import FaviconView, front_door
 from payments.views import PaymentWebhookView, fake_payment_page
 
 urlpatterns = [
     # The front door: each version, its docs and the auth endpoints.
     path("", front_door, name="front-door"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # The login forms share the login throttles of POST /api/v1/auth/token/ (per address, per account).
     path("admin/login/", throttle_login_posts(admin.site.login)),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tests.envelope import data_of, error_of
@@ -106,3 +107,14 @@ def test_book_detail_title_is_the_singular(client, db):
         "Books",
         "Book",
     ]
+
+
+def test_the_favicon_is_the_bookstores_icon_among_the_static_files(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/bookstore/favicon.png"
+    path = finders.find("bookstore/favicon.png")
+    assert path is not None
+    with open(path, "rb") as icon:
+        assert icon.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -179,6 +179,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The project's own static files (its icon), beside the apps' static/ folders.
+STATICFILES_DIRS = [BASE_DIR / "bookstore" / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 # JSON bodies above this size are refused with 413 before they are parsed.
