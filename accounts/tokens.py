@@ -1,6 +1,8 @@
 """JWTs that carry the user's token version, and the checks every token use goes through."""
 
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,12 +49,53 @@ def user_for_token(token):
 # through the services or the admin forgets the snapshot at once; anything else is seen within the lifetime.
 
 
+#
+# Each process also keeps the snapshots it read for AUTH_SNAPSHOT_LOCAL_SECONDS (1 s), so that a client's reads in
+# quick succession cost no round trip to the shared cache each: that round trip was most of what a JWT catalog
+# read cost beyond an anonymous one. Forgetting a snapshot forgets this process's copy too, so a change applies to
+# the next read at once on the process that made it, and within that second on the others.
+
+
 def _snapshot_key(user_id) -> str:
     return f"accounts:identity:{user_id}"
 
 
+class _RecentSnapshots:
+    """The snapshots this process read from the shared cache in the last `seconds`, for at most `size` users."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self.entries = {}  # key -> (monotonic time read, snapshot)
+        self.lock = threading.Lock()
+
+    def get(self, key: str, seconds: float):
+        entry = self.entries.get(key)
+        if entry is not None and time.monotonic() - entry[0] < seconds:
+            return entry[1]
+        return None
+
+    def keep(self, key: str, snapshot: dict) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+            if len(self.entries) >= self.size:
+                del self.entries[next(iter(self.entries))]  # the one kept longest ago
+            self.entries[key] = (time.monotonic(), snapshot)
+
+    def forget(self, key: str) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+recent_snapshots = _RecentSnapshots()
+
+
 def identity_snapshot_forget(user_id) -> None:
     """Forget a user's identity snapshot: the next request reads the user from the database."""
+    recent_snapshots.forget(_snapshot_key(user_id))
     try:
         cache.delete(_snapshot_key(user_id))
     except Exception:  # an unreachable cache holds no snapshot that could be served either
@@ -63,10 +106,14 @@ def user_for_token_from_snapshot(token):
     """user_for_token with the same checks, answered from the user's identity snapshot when there is one (no
     query), else from the database (and the snapshot stored). The user answered carries its permissions."""
     key = _snapshot_key(token.get(api_settings.USER_ID_CLAIM))
-    try:
-        snapshot = cache.get(key)
-    except Exception:
-        return user_for_token(token)  # no shared cache: the database, as for every other request
+    snapshot = recent_snapshots.get(key, settings.AUTH_SNAPSHOT_LOCAL_SECONDS)
+    if snapshot is None:
+        try:
+            snapshot = cache.get(key)
+        except Exception:
+            return user_for_token(token)  # no shared cache: the database, as for every other request
+        if snapshot is not None:
+            recent_snapshots.keep(key, snapshot)
     if snapshot is None:
         user = user_for_token(token)
         snapshot = {

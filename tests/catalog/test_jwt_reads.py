@@ -1,12 +1,16 @@
 """Catalog reads with a JWT: no user or permission query once the user's identity snapshot is cached, while
-revocation, deactivation and role changes through the services and the admin still take effect at once."""
+revocation, deactivation and role changes through the services and the admin still take effect at once on the
+process that made them, and within a second on the others."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts import tokens
 from accounts.roles import CATALOG_MANAGERS
 from accounts.services import user_revoke_tokens, user_set_active
 from catalog.models import Book
@@ -117,3 +121,58 @@ def test_writes_never_use_the_snapshot(shelf):
     response = client.patch(reverse("v1:book-detail", args=[shelf.pk]), {"stock": 1}, format="json")
     error_of(response, 403, "permission_denied")  # a write checks the database
     assert Book.objects.get(pk=shelf.pk).stock != 1
+
+
+# Each process's recent snapshots (accounts/tokens.py): a change made on another process shows within a second.
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The monotonic clock the process's recent snapshots are timed by, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: now[0])
+    return now
+
+
+def lock_out_on_another_process(user):
+    """What another process's services do: the user's token version raised and the shared snapshot forgotten,
+    while this process's copy is left as it is."""
+    type(user).objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    cache.delete(f"accounts:identity:{user.pk}")
+
+
+def test_a_lock_out_on_another_process_applies_to_catalog_reads_within_a_second(shelf, clock):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    client.get(reverse("v1:book-list"))  # the first read stores the snapshot
+    data_of(client.get(reverse("v1:book-list")))  # the second reads it from the cache, and keeps a copy
+
+    lock_out_on_another_process(user)
+
+    clock[0] += 0.9
+    data_of(client.get(reverse("v1:book-list")))  # the copy still serves this process
+    error_of(client.get(reverse("v1:me")), 401, "token_not_valid")  # every other request reads the database
+    clock[0] += 0.2
+    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=0)
+def test_without_recent_snapshots_a_lock_out_on_another_process_applies_at_once(shelf, clock):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    client.get(reverse("v1:book-list"))
+    data_of(client.get(reverse("v1:book-list")))
+
+    lock_out_on_another_process(user)
+
+    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+def test_the_recent_snapshots_are_bounded(clock):
+    recent = tokens._RecentSnapshots(size=2)
+    for key in ("a", "b", "c"):
+        recent.keep(key, {"id": key})
+
+    assert [recent.get(key, 1) for key in ("a", "b", "c")] == [None, {"id": "b"}, {"id": "c"}]
+    clock[0] += 1
+    assert recent.get("c", 1) is None
