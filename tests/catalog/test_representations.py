@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from rest_framework.request import Request
 
 from catalog.models import Book
-from catalog.representations import COLUMNS, book_rows, books, books_v1, books_v2
+from catalog.representations import COLUMNS, book_rows, books, books_v1, books_v2, order_keys
 from catalog.serializers import BookSerializer, BookV2Serializer
 from tests.factories import AuthorFactory, BookFactory, GenreFactory
 
@@ -65,3 +65,18 @@ def test_python_built_rows_answer_what_the_serializer_answers(varied_books, _, s
 
     assert built == expected
     assert [list(book) for book in built] == [list(book) for book in expected]  # the same key order
+
+
+@pytest.mark.parametrize(
+    ("order", "keys"),
+    [
+        pytest.param([], ["id", "title"], id="the-models-order"),
+        pytest.param(["-price", "-id"], ["id", "price"], id="price-descending"),
+        pytest.param(["created_at", "id"], ["id", "created_at"], id="created"),
+        pytest.param(["-rating_average", "title", "-id"], ["id", "title", "rating_average"], id="rating-then-title"),
+    ],
+)
+def test_a_page_reads_the_sort_keys_of_its_order_and_no_others(order, keys):
+    queryset = Book.objects.order_by(*order)
+
+    assert order_keys(queryset) == keys
