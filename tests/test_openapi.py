@@ -323,6 +323,25 @@ def test_book_reads_document_etag_and_304(schema_of, version):
     assert "ETag" in operation["responses"]["200"]["headers"]
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_response_documents_the_request_id_the_server_sends(schema_of, version, client, db):
+    schema = schema_of(version)
+    responses = [
+        (path, code, response)
+        for path, item in schema["paths"].items()
+        for operation in item.values()
+        for code, response in operation["responses"].items()
+    ]
+
+    assert len(responses) > 100
+    assert [
+        (path, code) for path, code, response in responses if "X-Request-ID" not in response.get("headers", {})
+    ] == []
+    assert schema["components"]["headers"]["RequestId"]["schema"] == {"type": "string"}
+    for response in (client.get(reverse(f"{version}:book-list")), client.get(f"/api/{version}/nowhere/")):
+        assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
 # 4. Swagger UI and ReDoc ---------------------------------------------------------------------------------------
 
 

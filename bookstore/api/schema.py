@@ -84,6 +84,28 @@ HEADERS = [
 ]
 
 
+# Every answer carries its request's id (bookstore/api/middleware.py), documented once and referred to by every
+# response, so that a generated client can read it.
+REQUEST_ID_HEADER = {
+    "description": (
+        "The request's id, as the log lines of this request carry it: the proxy's `X-Request-ID` when it looks "
+        "like one, else a new one. Quote it when reporting a problem."
+    ),
+    "schema": {"type": "string"},
+    "required": True,
+}
+
+
+def add_request_id_header(result, generator, request, public):
+    """Postprocessing hook: every response of every operation has the `X-Request-ID` header."""
+    result.setdefault("components", {}).setdefault("headers", {})["RequestId"] = REQUEST_ID_HEADER
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                response.setdefault("headers", {})["X-Request-ID"] = {"$ref": "#/components/headers/RequestId"}
+    return result
+
+
 def add_error_component(result, generator, request, public):
     """Postprocessing hook: register the ErrorEnvelope component."""
     result.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE_COMPONENT

@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "bookstore.api.schema.add_error_component",
         "bookstore.api.schema.allow_empty_query_values",
         "bookstore.api.schema.order_security_schemes",
+        "bookstore.api.schema.add_request_id_header",
     ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SWAGGER_UI_DIST": "SIDECAR",
