@@ -70,6 +70,14 @@ def user_set_active(*, user, is_active: bool) -> None:
 
 
 @transaction.atomic
+def user_set_roles(*, user, roles) -> None:
+    """Give an account exactly these roles (groups); what it may do changes with its next request, catalog reads
+    included (its identity snapshot is forgotten)."""
+    user.groups.set(roles)
+    identity_snapshot_forget(user.pk)
+
+
+@transaction.atomic
 def user_change_password(*, user, new_password: str) -> UserRefreshToken:
     """Set a new password, revoke every earlier token, and return a fresh refresh token."""
     user.set_password(new_password)

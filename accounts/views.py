@@ -33,6 +33,7 @@ from .services import (
     user_register,
     user_revoke_tokens,
     user_set_active,
+    user_set_roles,
 )
 from .throttling import PASSWORD_CHECK_THROTTLES, AddressThrottle, LoginAccountThrottle, ScopedThrottle
 
@@ -183,6 +184,9 @@ class UserViewSet(
     @transaction.atomic
     def perform_update(self, serializer):
         is_active = serializer.validated_data.pop("is_active", None)
+        roles = serializer.validated_data.pop("groups", None)
         user = serializer.save()
+        if roles is not None:
+            user_set_roles(user=user, roles=roles)
         if is_active is not None and is_active != user.is_active:
             user_set_active(user=user, is_active=is_active)

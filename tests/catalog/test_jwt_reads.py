@@ -5,6 +5,7 @@ process that made them, and within a second on the others."""
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
@@ -123,14 +124,15 @@ def test_writes_never_use_the_snapshot(shelf):
     assert Book.objects.get(pk=shelf.pk).stock != 1
 
 
-# Each process's recent snapshots (accounts/tokens.py): a change made on another process shows within a second.
+# Each process's recent snapshots (accounts/tokens.py), when an operator turns them on: a change made on another
+# process shows within AUTH_SNAPSHOT_LOCAL_SECONDS, one made on this process at once. Off by default.
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The monotonic clock the process's recent snapshots are timed by, moved by hand."""
+    """The clock the process's recent snapshots are timed by, moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr(tokens.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(tokens.recent_snapshots, "clock", lambda: now[0])
     return now
 
 
@@ -138,14 +140,21 @@ def lock_out_on_another_process(user):
     """What another process's services do: the user's token version raised and the shared snapshot forgotten,
     while this process's copy is left as it is."""
     type(user).objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
-    cache.delete(f"accounts:identity:{user.pk}")
+    cache.delete(tokens._snapshot_key(user.pk))
 
 
-def test_a_lock_out_on_another_process_applies_to_catalog_reads_within_a_second(shelf, clock):
-    user = CustomerFactory()
+def reader_with_a_kept_snapshot(user):
     client = bearer_for(user)
-    client.get(reverse("v1:book-list"))  # the first read stores the snapshot
-    data_of(client.get(reverse("v1:book-list")))  # the second reads it from the cache, and keeps a copy
+    client.get(reverse("v1:book-list"))  # the first read stores the snapshot in the shared cache
+    data_of(client.get(reverse("v1:book-list")))  # the second reads it from there, and this process keeps a copy
+    assert tokens.recent_snapshots.get(tokens._snapshot_key(user.pk), 1) is not None
+    return client
+
+
+@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=1)
+def test_a_lock_out_on_another_process_applies_to_catalog_reads_within_the_local_seconds(shelf, clock):
+    user = CustomerFactory()
+    client = reader_with_a_kept_snapshot(user)
 
     lock_out_on_another_process(user)
 
@@ -156,12 +165,29 @@ def test_a_lock_out_on_another_process_applies_to_catalog_reads_within_a_second(
     error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
 
 
-@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=0)
-def test_without_recent_snapshots_a_lock_out_on_another_process_applies_at_once(shelf, clock):
+@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=1)
+@pytest.mark.parametrize(
+    "lock_out",
+    [
+        pytest.param(lambda user: user_set_active(user=user, is_active=False), id="deactivated"),
+        pytest.param(lambda user: user_revoke_tokens(user=user), id="logged-out-everywhere"),
+    ],
+)
+def test_a_lock_out_on_this_process_applies_at_once_though_a_copy_was_kept(shelf, clock, lock_out):
+    user = CustomerFactory()
+    client = reader_with_a_kept_snapshot(user)
+
+    lock_out(user)
+
+    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+def test_by_default_no_copy_is_kept_and_a_lock_out_elsewhere_applies_at_once(shelf):
     user = CustomerFactory()
     client = bearer_for(user)
     client.get(reverse("v1:book-list"))
     data_of(client.get(reverse("v1:book-list")))
+    assert tokens.recent_snapshots.entries == {}
 
     lock_out_on_another_process(user)
 
@@ -169,10 +195,53 @@ def test_without_recent_snapshots_a_lock_out_on_another_process_applies_at_once(
 
 
 def test_the_recent_snapshots_are_bounded(clock):
-    recent = tokens._RecentSnapshots(size=2)
+    recent = tokens._RecentSnapshots(size=2, clock=tokens.recent_snapshots.clock)
     for key in ("a", "b", "c"):
-        recent.keep(key, {"id": key})
+        recent.keep(key, {"id": key}, recent.generation)
 
     assert [recent.get(key, 1) for key in ("a", "b", "c")] == [None, {"id": "b"}, {"id": "c"}]
     clock[0] += 1
     assert recent.get("c", 1) is None
+
+
+def test_a_snapshot_read_before_a_forget_is_not_kept_after_it():
+    recent = tokens._RecentSnapshots()
+    generation = recent.generation  # a thread reads the shared cache...
+    recent.forget("other")  # ... another thread forgets a snapshot meanwhile ...
+
+    recent.keep("a", {"id": "a"}, generation)  # ... and what the first one read may be out of date
+
+    assert recent.get("a", 1) is None
+    recent.keep("a", {"id": "a"}, recent.generation)
+    assert recent.get("a", 1) == {"id": "a"}
+
+
+# A snapshot stored by a read that ran while the change was still uncommitted is forgotten again at commit.
+
+
+def test_a_snapshot_stored_before_the_change_commits_is_forgotten_at_commit(shelf, django_capture_on_commit_callbacks):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    data_of(client.get(reverse("v1:book-list")))
+    key = tokens._snapshot_key(user.pk)
+    before = cache.get(key)
+    assert before is not None
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        user_set_active(user=user, is_active=False)
+        cache.set(key, before)  # a concurrent catalog read, which saw the user as last committed
+
+    assert cache.get(key) is None
+    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
+
+
+def test_a_role_removed_through_the_api_applies_to_the_next_catalog_read(shelf, superuser):
+    manager = CatalogManagerFactory()
+    client = bearer_for(manager)
+    assert data_of(client.get(reverse("v1:book-list")))["count"] == 31
+    staff = APIClient()
+    staff.force_authenticate(superuser)
+
+    data_of(staff.patch(reverse("v1:user-detail", args=[manager.pk]), {"roles": []}, format="json"))
+
+    assert data_of(client.get(reverse("v1:book-list")))["count"] == 30
