@@ -37,12 +37,18 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        """A user's own account is shown without its "active" box: as in the API, nobody deactivates
-        themselves (the last superuser would lock everyone out); another administrator can."""
+        """One's own account is shown without its "active", "staff" and "superuser" boxes, and cannot be deleted
+        here: as in the API, nobody locks themselves out (the last superuser would lock everyone out); another
+        administrator can."""
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.pk == request.user.pk:
-            return [*readonly, "is_active"]
+            return [*readonly, "is_active", "is_staff", "is_superuser"]
         return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -59,5 +65,13 @@ class UserAdmin(DjangoUserAdmin):
         user_id = obj.pk
         super().delete_model(request, obj)
         identity_snapshot_forget(user_id)
+
+    def delete_queryset(self, request, queryset):
+        """ "Delete selected users" forgets each deleted user's identity snapshot, as deleting one user does. (A
+        selection that holds one's own account is refused whole: has_delete_permission says no for it.)"""
+        user_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            identity_snapshot_forget(user_id)
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

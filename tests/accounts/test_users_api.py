@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
+from accounts.tokens import _snapshot_key as identity_key
 from catalog.models import Book
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, AuthorFactory, CustomerFactory, PublisherFactory, SuperuserFactory, UserFactory
@@ -185,7 +187,8 @@ def test_an_administrator_may_send_their_own_account_active(db):
     assert data_of(response)["roles"] == [CUSTOMERS]
 
 
-def test_the_admin_shows_no_active_box_on_ones_own_account(client, target):
+@pytest.mark.parametrize("flag", ["is_active", "is_staff", "is_superuser"])
+def test_the_admin_shows_no_access_boxes_on_ones_own_account(client, target, flag):
     admin = SuperuserFactory(email="root@example.com")
     client.force_login(admin)
 
@@ -193,8 +196,38 @@ def test_the_admin_shows_no_active_box_on_ones_own_account(client, target):
     other = client.get(reverse("admin:accounts_user_change", args=[target.pk]))
 
     assert own.status_code == other.status_code == 200
-    assert 'name="is_active"' not in own.content.decode()
-    assert 'name="is_active"' in other.content.decode()
+    assert f'name="{flag}"' not in own.content.decode()
+    assert f'name="{flag}"' in other.content.decode()
+
+
+def test_nobody_deletes_their_own_account_in_the_admin(client, target):
+    admin = SuperuserFactory(email="root@example.com")
+    client.force_login(admin)
+
+    alone = client.post(reverse("admin:accounts_user_delete", args=[admin.pk]), {"post": "yes"})
+    selected = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [admin.pk, target.pk], "post": "yes"},
+    )
+
+    assert alone.status_code == selected.status_code == 403  # a selection holding one's own account is refused whole
+    assert User.objects.filter(pk__in=[admin.pk, target.pk]).count() == 2
+
+
+def test_deleting_selected_users_in_the_admin_forgets_their_identity_snapshots(client, target):
+    admin = SuperuserFactory(email="root@example.com")
+    client.force_login(admin)
+    key = identity_key(target.pk)
+    cache.set(key, {"id": target.pk})
+
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=target.pk).exists()
+    assert cache.get(key) is None
 
 
 # Roles ------------------------------------------------------------------------------------------------------------
