@@ -140,9 +140,17 @@ def book_rows(queryset, version: str, *extra: str):
 def order_keys(queryset) -> list[str]:
     """The book columns the queryset's order names (else the model's default order), and the primary key, which
     every order ends in: what a page's cursor is made from."""
-    names = [name for name in queryset.query.order_by if isinstance(name, str)] or Book._meta.ordering
-    names = {name.lstrip("-") for name in names} | {"id"}
+    names = [_order_name(item) for item in queryset.query.order_by] or Book._meta.ordering
+    names = {name.lstrip("-") for name in names if name} | {"id"}
     return [column for column in KEY_COLUMNS if column in names]
+
+
+def _order_name(item) -> str | None:
+    """The field an item of `order_by` sorts by: a name ("-price"), or F("name") inside an ordering expression
+    (a nullable field sorted with its empty values last)."""
+    if isinstance(item, str):
+        return item
+    return getattr(getattr(item, "expression", None), "name", None)
 
 
 def books(rows: list[dict], version: str, *, using: str = "default") -> list[dict]:

@@ -3,15 +3,18 @@ database in use builds (PostgreSQL: JSON built by PostgreSQL), and the one put t
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import RequestFactory
 from rest_framework.request import Request
 
 from catalog.models import Book
-from catalog.representations import COLUMNS, book_rows, books, books_v1, books_v2, order_keys
+from catalog.representations import COLUMNS, KEY_COLUMNS, book_rows, books, books_v1, books_v2, order_keys
 from catalog.serializers import BookSerializer, BookV2Serializer
+from catalog.views import BookViewSet
 from tests.factories import AuthorFactory, BookFactory, GenreFactory
 
 
@@ -74,9 +77,19 @@ def test_python_built_rows_answer_what_the_serializer_answers(varied_books, _, s
         pytest.param(["-price", "-id"], ["id", "price"], id="price-descending"),
         pytest.param(["created_at", "id"], ["id", "created_at"], id="created"),
         pytest.param(["-rating_average", "title", "-id"], ["id", "title", "rating_average"], id="rating-then-title"),
+        pytest.param([F("publication_date").asc(nulls_last=True), "id"], ["id", "publication_date"], id="nulls-last"),
     ],
 )
 def test_a_page_reads_the_sort_keys_of_its_order_and_no_others(order, keys):
     queryset = Book.objects.order_by(*order)
 
     assert order_keys(queryset) == keys
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_every_order_a_list_allows_is_among_the_sort_keys_a_page_can_read(version):
+    view = BookViewSet()
+    view.request = SimpleNamespace(version=version)
+    allowed = [*view.ordering_fields, *Book._meta.ordering]
+
+    assert set(allowed) <= set(KEY_COLUMNS)
