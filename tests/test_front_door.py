@@ -110,7 +110,9 @@ def test_book_detail_title_is_the_singular(client, db):
 
 
 def test_the_favicon_is_the_bookstores_icon_among_the_static_files(client):
-    response = client.get("/favicon.ico")
+    assert reverse("favicon") == "/favicon.ico"  # where browsers ask for it, whatever the page
+
+    response = client.get(reverse("favicon"))
 
     assert response.status_code == 302
     assert response["Location"] == "/static/bookstore/favicon.png"
