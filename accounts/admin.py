@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from .models import User
 from .services import user_revoke_tokens
@@ -19,12 +19,24 @@ class EmailUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+class RevokingPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" form (which saves the user itself, outside save_model): every earlier token
+    of the account is revoked, as the API's password change does, and its identity snapshot forgotten."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            user_revoke_tokens(user=user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """The user admin, keyed by email instead of a username."""
 
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
+    change_password_form = RevokingPasswordChangeForm
     ordering = ["email", "id"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -46,6 +58,7 @@ class UserAdmin(DjangoUserAdmin):
         return readonly
 
     def has_delete_permission(self, request, obj=None):
+        """Not one's own account (see get_readonly_fields)."""
         if obj is not None and obj.pk == request.user.pk:
             return False
         return super().has_delete_permission(request, obj)

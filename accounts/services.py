@@ -1,5 +1,7 @@
 """Account writes: registration, password changes and the token lifecycle."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -70,7 +72,7 @@ def user_set_active(*, user, is_active: bool) -> None:
 
 
 @transaction.atomic
-def user_set_roles(*, user, roles) -> None:
+def user_set_roles(*, user, roles: Iterable[Group]) -> None:
     """Give an account exactly these roles (groups); what it may do changes with its next request, catalog reads
     included (its identity snapshot is forgotten)."""
     user.groups.set(roles)

@@ -53,9 +53,17 @@ def user_for_token(token):
 # client's reads in quick succession cost no round trip to the shared cache each. Forgetting a snapshot forgets this
 # process's copy too, so a change applies to the next read at once on the process that made it; on the others,
 # within those seconds, which is why it is off unless an operator accepts that.
+#
+# Forgetting leaves a marker in the shared cache for FORGOTTEN_SECONDS, and a snapshot is only ever added where there
+# is nothing (SET NX): a read that loaded the user before a change committed, and comes to store it after the
+# change's forget, finds the marker and stores nothing.
+
+FORGOTTEN = "forgotten"
+FORGOTTEN_SECONDS = 5
 
 
-def _snapshot_key(user_id) -> str:
+def snapshot_key(user_id) -> str:
+    """The shared cache's key of a user's identity snapshot."""
     return f"accounts:identity:{user_id}"
 
 
@@ -104,16 +112,16 @@ recent_snapshots = _RecentSnapshots()
 
 def identity_snapshot_forget(user_id) -> None:
     """Forget a user's identity snapshot: the next request reads the user from the database. At once, and again
-    when the transaction that made the change commits: a catalog read in between reads the user as last
-    committed, before the change, and may have stored that snapshot for the whole AUTH_SNAPSHOT_SECONDS."""
+    when the transaction that made the change commits, each time leaving the marker that keeps a read under way
+    from storing what it loaded (the user as last committed, before the change) for AUTH_SNAPSHOT_SECONDS."""
     _forget(user_id)
-    transaction.on_commit(lambda: _forget(user_id))
+    transaction.on_commit(lambda: _forget(user_id), robust=True)
 
 
 def _forget(user_id) -> None:
-    key = _snapshot_key(user_id)
+    key = snapshot_key(user_id)
     try:
-        cache.delete(key)
+        cache.set(key, FORGOTTEN, FORGOTTEN_SECONDS)
     except Exception:  # an unreachable cache holds no snapshot that could be served either
         logger.warning("Cache unavailable: could not forget the identity snapshot of user %s.", user_id)
     recent_snapshots.forget(key)  # after the shared cache: a read in between finds neither
@@ -122,7 +130,7 @@ def _forget(user_id) -> None:
 def user_for_token_from_snapshot(token):
     """user_for_token with the same checks, answered from the user's identity snapshot when there is one (no
     query), else from the database (and the snapshot stored). The user answered carries its permissions."""
-    key = _snapshot_key(token.get(api_settings.USER_ID_CLAIM))
+    key = snapshot_key(token.get(api_settings.USER_ID_CLAIM))
     local_seconds = min(settings.AUTH_SNAPSHOT_LOCAL_SECONDS, settings.AUTH_SNAPSHOT_SECONDS)
     snapshot = recent_snapshots.get(key, local_seconds) if local_seconds > 0 else None
     if snapshot is None:
@@ -131,6 +139,8 @@ def user_for_token_from_snapshot(token):
             snapshot = cache.get(key)
         except Exception:
             return user_for_token(token)  # no shared cache: the database, as for every other request
+        if snapshot == FORGOTTEN:
+            snapshot = None
         if snapshot is not None and local_seconds > 0:
             recent_snapshots.keep(key, snapshot, generation)
     if snapshot is None:
@@ -145,7 +155,7 @@ def user_for_token_from_snapshot(token):
             "perms": sorted(user.get_all_permissions()),
         }
         try:
-            cache.set(key, snapshot, settings.AUTH_SNAPSHOT_SECONDS)
+            cache.add(key, snapshot, settings.AUTH_SNAPSHOT_SECONDS)  # not over a forget's marker
         except Exception:
             logger.warning("Cache unavailable: identity snapshot of user %s not stored.", user.pk)
         return user

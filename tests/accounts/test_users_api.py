@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import CATALOG_MANAGERS, CUSTOMERS, ORDER_MANAGERS
-from accounts.tokens import _snapshot_key as identity_key
+from accounts.tokens import FORGOTTEN, snapshot_key
 from catalog.models import Book
 from tests.envelope import data_of, error_of
 from tests.factories import PASSWORD, AuthorFactory, CustomerFactory, PublisherFactory, SuperuserFactory, UserFactory
@@ -217,7 +217,7 @@ def test_nobody_deletes_their_own_account_in_the_admin(client, target):
 def test_deleting_selected_users_in_the_admin_forgets_their_identity_snapshots(client, target):
     admin = SuperuserFactory(email="root@example.com")
     client.force_login(admin)
-    key = identity_key(target.pk)
+    key = snapshot_key(target.pk)
     cache.set(key, {"id": target.pk})
 
     response = client.post(
@@ -227,7 +227,7 @@ def test_deleting_selected_users_in_the_admin_forgets_their_identity_snapshots(c
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=target.pk).exists()
-    assert cache.get(key) is None
+    assert cache.get(key) == FORGOTTEN
 
 
 # Roles ------------------------------------------------------------------------------------------------------------
