@@ -14,7 +14,7 @@ from datetime import timedelta
 import orjson
 from django.conf import settings
 from django.db import connections
-from django.db.models import TextField
+from django.db.models import F, TextField
 from django.db.models.expressions import RawSQL
 from rest_framework import serializers
 
@@ -150,6 +150,8 @@ def _order_name(item) -> str | None:
     (a nullable field sorted with its empty values last)."""
     if isinstance(item, str):
         return item
+    if isinstance(item, F):
+        return item.name
     return getattr(getattr(item, "expression", None), "name", None)
 
 

@@ -78,6 +78,7 @@ def test_python_built_rows_answer_what_the_serializer_answers(varied_books, _, s
         pytest.param(["created_at", "id"], ["id", "created_at"], id="created"),
         pytest.param(["-rating_average", "title", "-id"], ["id", "title", "rating_average"], id="rating-then-title"),
         pytest.param([F("publication_date").asc(nulls_last=True), "id"], ["id", "publication_date"], id="nulls-last"),
+        pytest.param([F("price"), "id"], ["id", "price"], id="a-bare-f"),
     ],
 )
 def test_a_page_reads_the_sort_keys_of_its_order_and_no_others(order, keys):
