@@ -6,13 +6,15 @@
 bench/catalog.py loads each server once per URL, and at 1M the peer's gunicorn usually hands all of wrk's
 connections to one of its two uvicorn workers, run after run (16/0), so its table has no fair page-1 ratio there.
 Here the platform (production settings and packages, the read cache off) and the peer (bench/peer_fastapi.py, 2
-uvicorn workers) serve side by side on perf_<size>, and page 1 of each is loaded in turn for every round, each run
-started again while its connections are lopsided (bench/catalog.py's `balanced_wrk`). Prints every run, then the
-medians of the balanced runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
+uvicorn workers) serve side by side on perf_<size>, answer the same page 1 (checked field for field), and page 1 of
+each is loaded in turn for every round (each round in the other order), each run started again while its
+connections are lopsided (bench/catalog.py's `balanced_wrk`). Prints every run, then the medians of the balanced
+runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
 """
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -39,33 +41,40 @@ def main():
     python = catalog.production_python()
     for size in args.sizes.split(","):
         env = catalog.ensure_database(size)
+        platform_env = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
+        reads = {
+            "platform": (PLATFORM_PORT, "/api/v2/books/?limit=20"),
+            "peer": (PEER_PORT, "/books/?limit=20"),
+        }
         runs = {"platform": [], "peer": []}
+        servers = {}
         with tempfile.TemporaryDirectory(prefix="bench-peer-") as workdir:
-            platform_env = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
-            servers = {
-                "platform": (
-                    catalog.serve("bookstore.wsgi", PLATFORM_PORT, platform_env, workdir, "platform", "/api/v2/",
-                                  python=python),
-                    PLATFORM_PORT, "/api/v2/books/?limit=20",
-                ),
-                "peer": (
-                    catalog.serve("bench.peer_fastapi:app", PEER_PORT, env, workdir, "peer", "/books/",
-                                  *catalog.UVICORN),
-                    PEER_PORT, "/books/?limit=20",
-                ),
-            }  # fmt: skip
             try:
+                servers["platform"] = catalog.serve(
+                    "bookstore.wsgi", PLATFORM_PORT, platform_env, workdir, "platform", "/api/v2/", python=python
+                )
+                servers["peer"] = catalog.serve(
+                    "bench.peer_fastapi:app", PEER_PORT, env, workdir, "peer", "/books/", *catalog.UVICORN
+                )
+                pages = {name: catalog.get(f"http://127.0.0.1:{port}{path}") for name, (port, path) in reads.items()}
+                catalog.same_books(pages["platform"], pages["peer"], "page 1", "the peer")
                 for round_ in range(args.rounds):
-                    for name, (server, port, path) in servers.items():
+                    # Each round in the other order: a machine whose speed drifts favours neither.
+                    for name in ("platform", "peer") if round_ % 2 == 0 else ("peer", "platform"):
+                        port, path = reads[name]
                         url = f"http://127.0.0.1:{port}{path}"
                         catalog.warm_up(url, {})
-                        result = catalog.balanced_wrk(server.pid, port, url, {}, args.duration)
+                        result = catalog.balanced_wrk(servers[name].pid, port, url, {}, args.duration)
                         runs[name].append(result)
                         print(f"{size} round {round_ + 1}  {name:8} {catalog.described(result)}", flush=True)
             finally:
-                for server, _, _ in servers.values():
+                for server in servers.values():
                     server.terminate()
-                    server.wait(timeout=30)
+                for server in servers.values():
+                    try:
+                        server.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
         medians = {}
         for name, results in runs.items():
             kept = [result for result in results if balanced(result)]
