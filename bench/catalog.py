@@ -343,13 +343,17 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
     uncached = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
     production = production_python()
     with tempfile.TemporaryDirectory(prefix="bench-catalog-") as workdir:
-        servers = {
-            "platform": serve("bookstore.wsgi", ports[0], uncached, workdir, "platform", "/api/v2/", python=production),
-            "cached": serve("bookstore.wsgi", ports[0] + 3, env, workdir, "cached", "/api/v2/", python=production),
-            "floor": serve("bench.floor:app", ports[1], env, workdir, "floor", "/books/"),
-            "peer": serve("bench.peer_fastapi:app", ports[2], env, workdir, "peer", "/books/", *UVICORN),
-        }
+        servers = {}
         try:
+            # One at a time inside the try: a server that fails to start (serve exits) stops those started before it.
+            servers["platform"] = serve(
+                "bookstore.wsgi", ports[0], uncached, workdir, "platform", "/api/v2/", python=production
+            )
+            servers["cached"] = serve(
+                "bookstore.wsgi", ports[0] + 3, env, workdir, "cached", "/api/v2/", python=production
+            )
+            servers["floor"] = serve("bench.floor:app", ports[1], env, workdir, "floor", "/books/")
+            servers["peer"] = serve("bench.peer_fastapi:app", ports[2], env, workdir, "peer", "/books/", *UVICORN)
             floor_deep_links = f"{deep_floor}&links=1"
             page_1, deep = get(f"{platform_url}/api/v2/books/?limit=20"), get(deep_platform)
             same_books(page_1, get(f"{floor_url}/books/?links=1"), "page 1")
@@ -369,10 +373,20 @@ def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int,
                     f"  RSS per {name} worker after {served[name]:,} requests: {', '.join(f'{m:.0f} MB' for m in rss)}"
                 )
         finally:
-            for server in servers.values():
-                server.terminate()
-                server.wait(timeout=30)
+            stop(servers.values())
     return results
+
+
+def stop(servers) -> None:
+    """Every server asked to stop at once, then waited for; one that does not stop within 30 s is killed."""
+    servers = list(servers)
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def print_table(results: list[dict]) -> None:

@@ -14,7 +14,6 @@ runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -68,13 +67,7 @@ def main():
                         runs[name].append(result)
                         print(f"{size} round {round_ + 1}  {name:8} {catalog.described(result)}", flush=True)
             finally:
-                for server in servers.values():
-                    server.terminate()
-                for server in servers.values():
-                    try:
-                        server.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        server.kill()
+                catalog.stop(servers.values())
         medians = {}
         for name, results in runs.items():
             kept = [result for result in results if balanced(result)]

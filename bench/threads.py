@@ -46,14 +46,13 @@ def main():
     }
     runs = {}
     with tempfile.TemporaryDirectory(prefix="bench-threads-") as workdir:
-        servers = {
-            count: catalog.serve(
-                "bookstore.wsgi", PORT + index, env, workdir, f"t{count}", "/api/v2/", "--threads", str(count),
-                python=python,
-            )
-            for index, count in enumerate(counts)
-        }  # fmt: skip
+        servers = {}
         try:
+            for index, count in enumerate(counts):
+                servers[count] = catalog.serve(
+                    "bookstore.wsgi", PORT + index, env, workdir, f"t{count}", "/api/v2/", "--threads", str(count),
+                    python=python,
+                )  # fmt: skip
             for round_ in range(args.rounds):
                 for name, (path, headers) in reads.items():
                     for index, (count, server) in enumerate(servers.items()):
@@ -66,9 +65,7 @@ def main():
                 count: [catalog.worker_rss_mb(pid) for pid in catalog.children(s.pid)] for count, s in servers.items()
             }
         finally:
-            for server in servers.values():
-                server.terminate()
-                server.wait(timeout=30)
+            catalog.stop(servers.values())
     print(f"\nMedians of {args.rounds} rounds, 1M books, 2 workers, wrk -t2 -c16 -d{args.duration}s")
     print("| request | threads | req/s | server CPU ms/req | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
