@@ -1,8 +1,6 @@
 """JWTs that carry the user's token version, and the checks every token use goes through."""
 
 import logging
-import threading
-import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,11 +47,6 @@ def user_for_token(token):
 # catalog reads) authenticate without a query. Every change that locks a user out or changes what they may do
 # through the services or the admin forgets the snapshot at once; anything else is seen within the lifetime.
 #
-# A process may also keep the snapshots it read for AUTH_SNAPSHOT_LOCAL_SECONDS (off by default), so that a
-# client's reads in quick succession cost no round trip to the shared cache each. Forgetting a snapshot forgets this
-# process's copy too, so a change applies to the next read at once on the process that made it; on the others,
-# within those seconds, which is why it is off unless an operator accepts that.
-#
 # Forgetting leaves a marker in the shared cache for FORGOTTEN_SECONDS, and a snapshot is only ever added where there
 # is nothing (SET NX): a read that loaded the user before a change committed, and comes to store it after the
 # change's forget, finds the marker and stores nothing.
@@ -65,49 +58,6 @@ FORGOTTEN_SECONDS = 5
 def snapshot_key(user_id) -> str:
     """The shared cache's key of a user's identity snapshot."""
     return f"accounts:identity:{user_id}"
-
-
-class _RecentSnapshots:
-    """The snapshots this process read from the shared cache in the last seconds, for at most `size` users.
-
-    Every forget moves `generation` on: a snapshot read from the shared cache before a forget (by another thread
-    of this process) is not kept after it, so a change cannot be undone here by a read that was under way."""
-
-    def __init__(self, size: int = 1024, clock=time.monotonic):
-        self.size = size
-        self.clock = clock
-        self.entries = {}  # key -> (clock time read, snapshot)
-        self.generation = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: str, seconds: float):
-        entry = self.entries.get(key)
-        if entry is not None and self.clock() - entry[0] < seconds:
-            return entry[1]
-        return None
-
-    def keep(self, key: str, snapshot: dict, generation: int) -> None:
-        """Keep `snapshot`, read from the shared cache while `generation` was current, unless a forget came since."""
-        with self.lock:
-            if generation != self.generation:
-                return
-            self.entries.pop(key, None)
-            if len(self.entries) >= self.size:
-                del self.entries[next(iter(self.entries))]  # the one kept longest ago
-            self.entries[key] = (self.clock(), snapshot)
-
-    def forget(self, key: str) -> None:
-        with self.lock:
-            self.entries.pop(key, None)
-            self.generation += 1
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.generation += 1
-
-
-recent_snapshots = _RecentSnapshots()
 
 
 def identity_snapshot_forget(user_id) -> None:
@@ -124,26 +74,17 @@ def _forget(user_id) -> None:
         cache.set(key, FORGOTTEN, FORGOTTEN_SECONDS)
     except Exception:  # an unreachable cache holds no snapshot that could be served either
         logger.warning("Cache unavailable: could not forget the identity snapshot of user %s.", user_id)
-    recent_snapshots.forget(key)  # after the shared cache: a read in between finds neither
 
 
 def user_for_token_from_snapshot(token):
     """user_for_token with the same checks, answered from the user's identity snapshot when there is one (no
     query), else from the database (and the snapshot stored). The user answered carries its permissions."""
     key = snapshot_key(token.get(api_settings.USER_ID_CLAIM))
-    local_seconds = min(settings.AUTH_SNAPSHOT_LOCAL_SECONDS, settings.AUTH_SNAPSHOT_SECONDS)
-    snapshot = recent_snapshots.get(key, local_seconds) if local_seconds > 0 else None
-    if snapshot is None:
-        generation = recent_snapshots.generation
-        try:
-            snapshot = cache.get(key)
-        except Exception:
-            return user_for_token(token)  # no shared cache: the database, as for every other request
-        if snapshot == FORGOTTEN:
-            snapshot = None
-        if snapshot is not None and local_seconds > 0:
-            recent_snapshots.keep(key, snapshot, generation)
-    if snapshot is None:
+    try:
+        snapshot = cache.get(key)
+    except Exception:
+        return user_for_token(token)  # no shared cache: the database, as for every other request
+    if snapshot is None or snapshot == FORGOTTEN:
         user = user_for_token(token)
         snapshot = {
             "id": user.pk,

@@ -57,17 +57,12 @@ def superuser_browser(superuser):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters and identity snapshots live in the cache (and the process's recent snapshots beside it);
-    each test starts with none."""
+    """Throttle counters live in the cache; each test starts with none."""
     from django.core.cache import cache
 
-    from accounts.tokens import recent_snapshots
-
     cache.clear()
-    recent_snapshots.clear()
     yield
     cache.clear()
-    recent_snapshots.clear()
 
 
 # The shopping fixtures serve tests/orders and tests/payments alike; tests/logcheck.py fails the run when any

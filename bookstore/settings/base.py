@@ -238,10 +238,6 @@ REST_FRAMEWORK = {
 # Public catalog reads with a JWT check the user against a snapshot in the cache (accounts/tokens.py) instead of
 # querying the user and their permissions; a change made outside the services and the admin shows within this.
 AUTH_SNAPSHOT_SECONDS = env.int("DJANGO_AUTH_SNAPSHOT_SECONDS", default=30)
-# Seconds each process may keep a snapshot it read (0, the default: none kept, every such read asks the shared cache,
-# and a lock-out applies at once everywhere). Above 0, a lock-out through the services or the admin reaches catalog
-# reads on other processes within this time, and a catalog read costs one round trip to Redis less.
-AUTH_SNAPSHOT_LOCAL_SECONDS = env.float("DJANGO_AUTH_SNAPSHOT_LOCAL_SECONDS", default=0)
 
 SIMPLE_JWT = {
     # Its own key: rotating SECRET_KEY (sessions, CSRF) must not be tied to the API tokens.

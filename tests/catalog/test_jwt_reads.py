@@ -1,6 +1,6 @@
 """Catalog reads with a JWT: no user or permission query once the user's identity snapshot is cached, while
-revocation, deactivation and role changes through the services, the API and the admin still take effect at once
-(and, where an operator lets each process keep snapshots, within those seconds on the other processes)."""
+revocation, deactivation and role changes through the services, the API and the admin still take effect at once,
+on every process."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -126,96 +126,20 @@ def test_writes_never_use_the_snapshot(shelf):
     assert Book.objects.get(pk=shelf.pk).stock != 1
 
 
-# Each process's recent snapshots (accounts/tokens.py), when an operator turns them on: a change made on another
-# process shows within AUTH_SNAPSHOT_LOCAL_SECONDS, one made on this process at once. Off by default.
+# Another process's lock-out: every catalog read asks the shared cache, so it applies to the next one here too.
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The clock the process's recent snapshots are timed by, moved by hand."""
-    now = [1000.0]
-    monkeypatch.setattr(tokens.recent_snapshots, "clock", lambda: now[0])
-    return now
+def test_a_lock_out_on_another_process_applies_to_the_next_catalog_read(shelf):
+    user = CustomerFactory()
+    client = bearer_for(user)
+    client.get(reverse("v1:book-list"))  # the first read stores the snapshot in the shared cache
+    data_of(client.get(reverse("v1:book-list")))  # the second reads it from there
 
-
-def lock_out_on_another_process(user):
-    """What another process's services do: the user's token version raised and the shared snapshot forgotten,
-    while this process's copy is left as it is."""
+    # What another process's services do: the token version raised and the shared snapshot forgotten.
     type(user).objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
     cache.delete(tokens.snapshot_key(user.pk))
 
-
-def reader_with_a_kept_snapshot(user):
-    client = bearer_for(user)
-    client.get(reverse("v1:book-list"))  # the first read stores the snapshot in the shared cache
-    data_of(client.get(reverse("v1:book-list")))  # the second reads it from there, and this process keeps a copy
-    assert tokens.recent_snapshots.get(tokens.snapshot_key(user.pk), 1) is not None
-    return client
-
-
-@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=1)
-def test_a_lock_out_on_another_process_applies_to_catalog_reads_within_the_local_seconds(shelf, clock):
-    user = CustomerFactory()
-    client = reader_with_a_kept_snapshot(user)
-
-    lock_out_on_another_process(user)
-
-    clock[0] += 0.9
-    data_of(client.get(reverse("v1:book-list")))  # the copy still serves this process
-    error_of(client.get(reverse("v1:me")), 401, "token_not_valid")  # every other request reads the database
-    clock[0] += 0.2
     error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
-
-
-@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=1)
-@pytest.mark.parametrize(
-    "lock_out",
-    [
-        pytest.param(lambda user: user_set_active(user=user, is_active=False), id="deactivated"),
-        pytest.param(lambda user: user_revoke_tokens(user=user), id="logged-out-everywhere"),
-    ],
-)
-def test_a_lock_out_on_this_process_applies_at_once_though_a_copy_was_kept(shelf, clock, lock_out):
-    user = CustomerFactory()
-    client = reader_with_a_kept_snapshot(user)
-
-    lock_out(user)
-
-    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
-
-
-def test_by_default_no_copy_is_kept_and_a_lock_out_elsewhere_applies_at_once(shelf):
-    user = CustomerFactory()
-    client = bearer_for(user)
-    client.get(reverse("v1:book-list"))
-    data_of(client.get(reverse("v1:book-list")))
-    assert tokens.recent_snapshots.entries == {}
-
-    lock_out_on_another_process(user)
-
-    error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
-
-
-def test_the_recent_snapshots_are_bounded(clock):
-    recent = tokens._RecentSnapshots(size=2, clock=tokens.recent_snapshots.clock)
-    for key in ("a", "b", "c"):
-        recent.keep(key, {"id": key}, recent.generation)
-
-    assert [recent.get(key, 1) for key in ("a", "b", "c")] == [None, {"id": "b"}, {"id": "c"}]
-    clock[0] += 1
-    assert recent.get("c", 1) is None
-
-
-def test_a_snapshot_read_before_a_forget_is_not_kept_after_it():
-    recent = tokens._RecentSnapshots()
-    generation = recent.generation  # a thread reads the shared cache...
-    recent.forget("other")  # ... another thread forgets a snapshot meanwhile ...
-
-    recent.keep("a", {"id": "a"}, generation)  # ... and what the first one read may be out of date
-
-    assert recent.get("a", 1) is None
-    recent.keep("a", {"id": "a"}, recent.generation)
-    assert recent.get("a", 1) == {"id": "a"}
 
 
 # A snapshot stored by a read that ran while the change was still uncommitted is forgotten again at commit.
@@ -253,33 +177,6 @@ def test_a_read_that_loaded_the_user_before_a_lock_out_stores_nothing_after_it(s
 
     assert cache.get(tokens.snapshot_key(user.pk)) == tokens.FORGOTTEN
     error_of(client.get(reverse("v1:book-list")), 401, "token_not_valid")
-
-
-class ForgettingCache:
-    """The shared cache, but another thread forgets the user's snapshot while this one reads it."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def get(self, key):
-        value = cache.get(key)
-        tokens.identity_snapshot_forget(self.user.pk)
-        return value
-
-    def __getattr__(self, name):
-        return getattr(cache, name)
-
-
-@override_settings(AUTH_SNAPSHOT_LOCAL_SECONDS=1)
-def test_a_snapshot_read_while_it_is_forgotten_is_not_kept(shelf, monkeypatch):
-    user = CustomerFactory()
-    client = bearer_for(user)
-    client.get(reverse("v1:book-list"))  # stores the snapshot in the shared cache
-    monkeypatch.setattr(tokens, "cache", ForgettingCache(user))
-
-    client.get(reverse("v1:book-list"))
-
-    assert tokens.recent_snapshots.get(tokens.snapshot_key(user.pk), 1) is None
 
 
 def test_a_password_set_in_the_admin_applies_to_the_next_catalog_read(shelf, superuser_browser):
