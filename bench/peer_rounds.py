@@ -25,11 +25,6 @@ from bench import catalog  # noqa: E402 -- the bench's own helpers, importable o
 PLATFORM_PORT, PEER_PORT = 8797, 8798
 
 
-def balanced(result: dict) -> bool:
-    held = result["connections"]
-    return len(held) < 2 or max(held) - min(held) <= 4
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1m", help="Comma list of 100k, 1m.")
@@ -70,7 +65,7 @@ def main():
                 catalog.stop(servers.values())
         medians = {}
         for name, results in runs.items():
-            kept = [result for result in results if balanced(result)]
+            kept = [result for result in results if not catalog.lopsided(result["connections"])]
             if kept:
                 medians[name] = statistics.median(result["rps"] for result in kept)
                 cpu = statistics.median(result["cpu_ms"] for result in kept)
