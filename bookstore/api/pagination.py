@@ -2,16 +2,19 @@
 
 import copy
 import re
+from functools import cached_property
+from operator import itemgetter
 from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import F, Field, Func, Q, Value
+from django.db.models.lookups import GreaterThan, LessThan
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
 # An OFFSET costs the rows it skips: v1 serves offsets up to this, and points deeper pages to v2's cursor.
@@ -40,6 +43,14 @@ def read_by_annotation(queryset, ordering, position, limit):
     annotation = queryset.query.annotations.get(ordering[0].lstrip("-")) if ordering else None
     read = getattr(annotation, "keyset_rows", None)
     return None if read is None else read(queryset, ordering, position, limit)
+
+
+class Row(Func):
+    """A row value, `(a, b, ...)`: SQL compares two rows field by field, left to right, as a keyset orders them
+    (PostgreSQL and SQLite 3.15+), and an index on the same fields serves the comparison as a range."""
+
+    function = ""
+    output_field = Field()
 
 
 def int_parameter(name, description, *, minimum, maximum=None):
@@ -156,7 +167,7 @@ class KeysetPagination(pagination.BasePagination):
         rows = read_by_annotation(queryset, ordering, position, self.page_size + 1)
         if rows is None:
             if position is not None:
-                queryset = queryset.filter(self._after(ordering, position))
+                queryset = queryset.filter(self._after(ordering, position, self.fields))
             rows = list(queryset[: self.page_size + 1])
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
@@ -218,7 +229,7 @@ class KeysetPagination(pagination.BasePagination):
         if not self.has_previous:
             return None
         if not self.rows:
-            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
+            return self._url_with_cursor(None)
         return self._link(self.rows[0], reverse=True)
 
     def decode_cursor(self, request):
@@ -245,18 +256,40 @@ class KeysetPagination(pagination.BasePagination):
         row = SimpleNamespace(**row) if isinstance(row, dict) else row  # a page of values() rows
         values = [field.value_to_string(row) for field in self.fields]
         encoded = self.signer.sign_object({"v": values, "r": reverse})
-        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
+        return self._url_with_cursor(encoded)
+
+    def _url_with_cursor(self, cursor):
+        """This page's URL with `cursor` in place of its own (None: with none), its parameters in the order DRF's
+        replace_query_param writes them (by name)."""
+        scheme, netloc, path, pairs = self._url_parts
+        if cursor is not None:
+            pairs = sorted([*pairs, (self.cursor_query_param, cursor)], key=itemgetter(0))
+        return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
+
+    @cached_property
+    def _url_parts(self):
+        """This page's URL, split once for both links: its query's parameters (less the cursor) sorted by name."""
+        scheme, netloc, path, query, _ = urlsplit(self.request.build_absolute_uri())
+        pairs = parse_qsl(query, keep_blank_values=True)
+        pairs = sorted((pair for pair in pairs if pair[0] != self.cursor_query_param), key=itemgetter(0))
+        return scheme, netloc, path, pairs
 
     @staticmethod
     def _flip(name):
         return name[1:] if name.startswith("-") else f"-{name}"
 
     @staticmethod
-    def _after(ordering, position):
-        """Rows strictly after `position` in `ordering`: (a, b, id) > (x, y, z) spelt out, plus an
-        inclusive bound on the first field that an index can serve."""
+    def _after(ordering, position, fields):
+        """Rows strictly after `position` in `ordering`. One direction throughout (the default order, and any
+        order of one field): a row comparison, `(a, b, id) > (x, y, z)`. Mixed directions: the same spelt out,
+        plus an inclusive bound on the first field that an index can serve."""
         names = [name.lstrip("-") for name in ordering]
-        ops = ["lt" if name.startswith("-") else "gt" for name in ordering]
+        descending = [name.startswith("-") for name in ordering]
+        if len(set(descending)) == 1:
+            values = (Value(value, output_field=field) for value, field in zip(position, fields, strict=True))
+            lookup = LessThan if descending[0] else GreaterThan
+            return lookup(Row(*map(F, names)), Row(*values))
+        ops = ["lt" if down else "gt" for down in descending]
         condition = Q()
         for i in range(len(ordering)):
             equal = {names[j]: position[j] for j in range(i)}

@@ -7,7 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from bookstore.api.pagination import KeysetPagination
 from catalog.models import Book
 from tests.book_queries import book_page_queries
 from tests.envelope import data_of, error_of
@@ -135,6 +137,9 @@ def shelf_of_45(db):
         ("-price", ["-price", "-id"]),
         ("price", ["price", "id"]),
         ("-created_at", ["-created_at", "-id"]),
+        # Mixed directions: no row comparison serves them, the condition is spelt out field by field.
+        ("title,-price", ["title", "-price", "-id"]),
+        ("-price,title", ["-price", "title", "id"]),
     ],
 )
 def test_following_next_visits_every_book_once_in_order(api_client, shelf_of_45, ordering, order_by):
@@ -147,7 +152,7 @@ def test_following_next_visits_every_book_once_in_order(api_client, shelf_of_45,
     assert visited == list(Book.objects.order_by(*order_by).values_list("id", flat=True))
 
 
-@pytest.mark.parametrize("ordering", [None, "-price"])
+@pytest.mark.parametrize("ordering", [None, "-price", "-price,title"])
 def test_following_previous_from_the_last_page_visits_every_earlier_book_once(api_client, shelf_of_45, ordering):
     params = {"limit": 10} if ordering is None else {"limit": 10, "ordering": ordering}
     forward = walk(api_client, reverse("v2:book-list"), params)
@@ -174,6 +179,25 @@ def test_first_page_has_no_previous_and_links_keep_the_query(api_client, shelf_o
     assert query["limit"] == ["10"]
     assert query["ordering"] == ["-price"]
     assert set(query) == {"cursor", "limit", "ordering"}
+
+
+def test_links_write_the_query_as_drf_does(api_client, shelf_of_45):
+    """The links are built from the page's URL split once; they say what DRF's replace_query_param would write: the
+    parameters by name, a repeated one's values in their order, the cursor in place of the page's own."""
+    params = "?ordering=title&limit=10&ordering=-price&flag="
+    page_2 = data_of(api_client.get(reverse("v2:book-list") + params))["next"]
+    page = data_of(api_client.get(page_2))
+
+    for link in ("next", "previous"):
+        cursor = parse_qs(urlsplit(page[link]).query)["cursor"][0]
+        assert page[link] == replace_query_param(page_2, "cursor", cursor)
+    first = f"http://testserver{reverse('v2:book-list')}{params}"
+    assert page_2 == replace_query_param(first, "cursor", parse_qs(urlsplit(page_2).query)["cursor"][0])
+    # Past the last book: an empty page, whose previous link is the list without a cursor.
+    beyond = KeysetPagination.signer.sign_object({"v": ["Volume 99", "0.00", "999999"], "r": False})
+    empty = data_of(api_client.get(f"{reverse('v2:book-list')}{params}&cursor={beyond}"))
+    assert empty["results"] == []
+    assert empty["previous"] == remove_query_param(first, "cursor")
 
 
 def test_default_page_has_20_books(api_client, shelf_of_45):
