@@ -1,15 +1,16 @@
 """Benchmark (not a test): the platform's v2 list against the FastAPI peer's, loaded in turn round after round.
 
-    .venv/bin/python bench/peer_rounds.py                  # 1M books, 5 rounds of 6 s each
-    .venv/bin/python bench/peer_rounds.py --sizes 100k --rounds 3 --duration 10
+    .venv/bin/python bench/peer_rounds.py                  # 1M books: page 1 and the page halfway, 5 rounds of 6 s
+    .venv/bin/python bench/peer_rounds.py --size 100k --pages first --rounds 3 --duration 10
 
 bench/catalog.py loads each server once per URL, and at 1M the peer's gunicorn usually hands all of wrk's
 connections to one of its two uvicorn workers, run after run (16/0), so its table has no fair page-1 ratio there.
 Here the platform (production settings and packages, the read cache off) and the peer (bench/peer_fastapi.py, 2
-uvicorn workers) serve side by side on perf_<size>, answer the same page 1 (checked field for field), and page 1 of
+uvicorn workers) serve side by side on perf_<size>, answer the same pages (page 1, and the page after the book halfway
+through the catalog: the platform's cursor, the peer's title and id; checked field for field), and each page of
 each is loaded in turn for every round (each round in the other order), each run started again while its
-connections are lopsided (bench/catalog.py's `balanced_wrk`). Prints every run, then the medians of the balanced
-runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
+connections are lopsided (bench/catalog.py's `balanced_wrk`). Prints every run, then per page the medians of the
+balanced runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,53 +29,70 @@ PLATFORM_PORT, PEER_PORT = 8797, 8798
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1m", help="Comma list of 100k, 1m.")
+    parser.add_argument("--size", default="1m", choices=["100k", "1m"])
+    parser.add_argument("--pages", default="first,halfway", help="Comma list of first, halfway.")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=6, help="Seconds of wrk load per run.")
     args = parser.parse_args()
+    pages = [page for page in args.pages.split(",") if page]
+    if not pages or not set(pages) <= {"first", "halfway"}:
+        parser.error("--pages takes first, halfway or both, comma separated.")
     catalog.peer_installed()
     python = catalog.production_python()
-    for size in args.sizes.split(","):
-        env = catalog.ensure_database(size)
-        platform_env = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
-        reads = {
-            "platform": (PLATFORM_PORT, "/api/v2/books/?limit=20"),
-            "peer": (PEER_PORT, "/books/?limit=20"),
-        }
-        runs = {"platform": [], "peer": []}
-        servers = {}
-        with tempfile.TemporaryDirectory(prefix="bench-peer-") as workdir:
-            try:
-                servers["platform"] = catalog.serve(
-                    "bookstore.wsgi", PLATFORM_PORT, platform_env, workdir, "platform", "/api/v2/", python=python
-                )
-                servers["peer"] = catalog.serve(
-                    "bench.peer_fastapi:app", PEER_PORT, env, workdir, "peer", "/books/", *catalog.UVICORN
-                )
-                pages = {name: catalog.get(f"http://127.0.0.1:{port}{path}") for name, (port, path) in reads.items()}
-                catalog.same_books(pages["platform"], pages["peer"], "page 1", "the peer")
-                for round_ in range(args.rounds):
+    size = args.size
+    env = catalog.ensure_database(size)
+    platform_env = {**env, "DJANGO_API_READ_CACHE_SECONDS": "0"}
+    # The cursor and the book halfway through the catalog, read there (Django is set up once: one size a run).
+    catalog.setup_django(catalog.environment(f"perf_{size}"))
+    data = catalog.fixtures()
+    after_middle = urlencode({"limit": 20, "id": data["middle"]["id"], "title": data["middle"]["title"]})
+    paths = {
+        "first": {"platform": "/api/v2/books/?limit=20", "peer": "/books/?limit=20"},
+        "halfway": {
+            "platform": f"/api/v2/books/?limit=20&cursor={data['cursor']}",
+            "peer": f"/books/?{after_middle}",
+        },
+    }
+    ports = {"platform": PLATFORM_PORT, "peer": PEER_PORT}
+    runs = {(page, name): [] for page in pages for name in ports}
+    servers = {}
+    with tempfile.TemporaryDirectory(prefix="bench-peer-") as workdir:
+        try:
+            servers["platform"] = catalog.serve(
+                "bookstore.wsgi", PLATFORM_PORT, platform_env, workdir, "platform", "/api/v2/", python=python
+            )
+            servers["peer"] = catalog.serve(
+                "bench.peer_fastapi:app", PEER_PORT, env, workdir, "peer", "/books/", *catalog.UVICORN
+            )
+            for page in pages:
+                answers = {name: catalog.get(f"http://127.0.0.1:{ports[name]}{paths[page][name]}") for name in ports}
+                catalog.same_books(answers["platform"], answers["peer"], f"page {page}", "the peer")
+            for round_ in range(args.rounds):
+                for page in pages:
                     # Each round in the other order: a machine whose speed drifts favours neither.
                     for name in ("platform", "peer") if round_ % 2 == 0 else ("peer", "platform"):
-                        port, path = reads[name]
-                        url = f"http://127.0.0.1:{port}{path}"
+                        url = f"http://127.0.0.1:{ports[name]}{paths[page][name]}"
                         catalog.warm_up(url, {})
-                        result = catalog.balanced_wrk(servers[name].pid, port, url, {}, args.duration)
-                        runs[name].append(result)
-                        print(f"{size} round {round_ + 1}  {name:8} {catalog.described(result)}", flush=True)
-            finally:
-                catalog.stop(servers.values())
+                        result = catalog.balanced_wrk(servers[name].pid, ports[name], url, {}, args.duration)
+                        runs[page, name].append(result)
+                        print(f"{size} round {round_ + 1}  {page:7} {name:8} {catalog.described(result)}", flush=True)
+        finally:
+            catalog.stop(servers.values())
+    for page in pages:
         medians = {}
-        for name, results in runs.items():
-            kept = [result for result in results if not catalog.lopsided(result["connections"])]
+        for name in ports:
+            kept = [result for result in runs[page, name] if not catalog.lopsided(result["connections"])]
             if kept:
                 medians[name] = statistics.median(result["rps"] for result in kept)
                 cpu = statistics.median(result["cpu_ms"] for result in kept)
-                print(f"{size} {name}: median {medians[name]:.0f} req/s, {cpu:.2f} ms CPU/req, {len(kept)} balanced")
+                print(
+                    f"{size} {page} {name}: median {medians[name]:.0f} req/s, {cpu:.2f} ms CPU/req, "
+                    f"{len(kept)} balanced"
+                )
             else:
-                print(f"{size} {name}: no balanced run")
+                print(f"{size} {page} {name}: no balanced run")
         if len(medians) == 2:
-            print(f"{size} platform / peer: {medians['platform'] / medians['peer']:.2f}x")
+            print(f"{size} {page} platform / peer: {medians['platform'] / medians['peer']:.2f}x")
 
 
 if __name__ == "__main__":
