@@ -10,7 +10,7 @@ from .cache import catalog_reads
 from .filters import BookFilter, BookSearchFilter, GenreFilter, PublisherFilter
 from .models import Author, Book, Genre, Publisher
 from .permissions import CatalogPermission
-from .representations import book_rows, books
+from .representations import book, book_rows, books
 from .serializers import AuthorSerializer, BookSerializer, BookV2Serializer, GenreSerializer, PublisherSerializer
 
 
@@ -68,7 +68,7 @@ class BookViewSet(ResourceViewSet):
     def retrieve_row(self):
         queryset = book_rows(self.filter_queryset(self.get_queryset()), self.request.version)
         row = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        return Response(books([row], self.request.version, using=queryset.db)[0])
+        return Response(book(row, self.request.version, using=queryset.db))
 
     def known_count(self):
         """The exact total of an unfiltered list, without counting rows (None: count the filtered rows)."""

@@ -9,7 +9,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.utils.encoders import JSONEncoder
 
 from . import fastjson
 
@@ -29,7 +28,7 @@ def etag_for(data) -> str:
     try:
         canonical = fastjson.dumps(data, sort_keys=True)
     except fastjson.EncodeError:  # a lone surrogate: escaped by the json module
-        canonical = json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":")).encode()
+        canonical = json.dumps(data, cls=fastjson.JSONEncoder, sort_keys=True, separators=(",", ":")).encode()
     return quote_etag(hashlib.sha256(canonical).hexdigest()[:40])
 
 

@@ -12,6 +12,8 @@ ERROR_KEYS = {"code", "message", "details"}
 class EnvelopeJSONRenderer(JSONRenderer):
     """Success bodies become `data`; error bodies, shaped by the exception handler, become `error`."""
 
+    encoder_class = fastjson.JSONEncoder
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
         if response is None:
