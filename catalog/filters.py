@@ -150,6 +150,8 @@ class BookSearchFilter(BoundedSearchFilter):
         return [isbn_search_term(term) for term in super().get_search_terms(request)]
 
     def filter_queryset(self, request, queryset, view):
+        if not self.searched(request):
+            return queryset
         if not search.is_available(queryset.db):
             return super().filter_queryset(request, queryset, view)
         terms = super().get_search_terms(request)
