@@ -9,8 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Field, Func, Q, Value
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models import BooleanField, F, Func, Q
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -45,12 +44,28 @@ def read_by_annotation(queryset, ordering, position, limit):
     return None if read is None else read(queryset, ordering, position, limit)
 
 
-class Row(Func):
-    """A row value, `(a, b, ...)`: SQL compares two rows field by field, left to right, as a keyset orders them
-    (PostgreSQL and SQLite 3.15+), and an index on the same fields serves the comparison as a range."""
+class KeysetAfter(Func):
+    """Rows after a keyset position: `(a, b, id) > (x, y, z)`, or `<` going down. SQL compares the two rows field by
+    field, left to right (PostgreSQL; SQLite 3.15+), and an index on the same fields serves it as a range. The
+    position's values are bound as their fields prepare them (no expression is made for each)."""
 
-    function = ""
-    output_field = Field()
+    output_field = BooleanField()
+
+    def __init__(self, names, position, fields, *, descending):
+        super().__init__(*map(F, names))
+        self.position, self.fields, self.descending = position, fields, descending
+
+    def as_sql(self, compiler, connection, **extra_context):
+        columns, params = [], []
+        for expression in self.get_source_expressions():
+            sql, column_params = compiler.compile(expression)
+            columns.append(sql)
+            params.extend(column_params)
+        values = [
+            field.get_db_prep_value(value, connection) for field, value in zip(self.fields, self.position, strict=True)
+        ]
+        placeholders = ", ".join(["%s"] * len(values))
+        return f"({', '.join(columns)}) {'<' if self.descending else '>'} ({placeholders})", [*params, *values]
 
 
 def int_parameter(name, description, *, minimum, maximum=None):
@@ -286,9 +301,7 @@ class KeysetPagination(pagination.BasePagination):
         names = [name.lstrip("-") for name in ordering]
         descending = [name.startswith("-") for name in ordering]
         if len(set(descending)) == 1:
-            values = (Value(value, output_field=field) for value, field in zip(position, fields, strict=True))
-            lookup = LessThan if descending[0] else GreaterThan
-            return lookup(Row(*map(F, names)), Row(*values))
+            return KeysetAfter(names, position, fields, descending=descending[0])
         ops = ["lt" if down else "gt" for down in descending]
         condition = Q()
         for i in range(len(ordering)):
