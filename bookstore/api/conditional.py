@@ -24,7 +24,9 @@ class PreconditionFailed(APIException):
 
 
 def etag_for(data) -> str:
-    """A strong ETag of a representation's data, the same whatever renderer shows it."""
+    """A strong ETag of a representation's data, the same whatever renderer shows it. JSON passed on as written
+    (RawJSON: a list's books from PostgreSQL) is hashed as written, its keys unsorted; the json module, which would
+    parse and sort it, is only the fallback for a lone surrogate, which such text (from the database) cannot hold."""
     try:
         canonical = fastjson.dumps(data, sort_keys=True)
     except fastjson.EncodeError:  # a lone surrogate: escaped by the json module

@@ -5,6 +5,8 @@ from unittest.mock import ANY
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -137,8 +139,9 @@ def shelf_of_45(db):
         ("-price", ["-price", "-id"]),
         ("price", ["price", "id"]),
         ("-created_at", ["-created_at", "-id"]),
-        # Mixed directions: no row comparison serves them, the condition is spelt out field by field.
-        ("title,-price", ["title", "-price", "-id"]),
+        # Mixed directions: no row comparison serves them, the condition is spelt out field by field (prices tie, so
+        # the second field decides within each price).
+        ("price,-created_at", ["price", "-created_at", "-id"]),
         ("-price,title", ["-price", "title", "id"]),
     ],
 )
@@ -179,6 +182,24 @@ def test_first_page_has_no_previous_and_links_keep_the_query(api_client, shelf_o
     assert query["limit"] == ["10"]
     assert query["ordering"] == ["-price"]
     assert set(query) == {"cursor", "limit", "ordering"}
+
+
+@pytest.mark.parametrize(
+    ("ordering", "condition"),
+    [
+        (None, '("catalog_book"."title", "catalog_book"."id") > ('),
+        ("-price", '("catalog_book"."price", "catalog_book"."id") < ('),
+    ],
+)
+def test_a_cursor_in_one_direction_is_one_row_comparison(api_client, shelf_of_45, ordering, condition):
+    """What lets the (field, id) index serve a cursor page as a range, at any depth."""
+    params = {"limit": 10} if ordering is None else {"limit": 10, "ordering": ordering}
+    page_2 = data_of(api_client.get(reverse("v2:book-list"), params))["next"]
+
+    with CaptureQueriesContext(connection) as queries:
+        data_of(api_client.get(page_2))
+
+    assert any(condition in query["sql"] for query in queries.captured_queries), queries.captured_queries
 
 
 def test_links_write_the_query_as_drf_does(api_client, shelf_of_45):
