@@ -6,11 +6,12 @@
 bench/catalog.py loads each server once per URL, and at 1M the peer's gunicorn usually hands all of wrk's
 connections to one of its two uvicorn workers, run after run (16/0), so its table has no fair page-1 ratio there.
 Here the platform (production settings and packages, the read cache off) and the peer (bench/peer_fastapi.py, 2
-uvicorn workers) serve side by side on perf_<size>, answer the same pages (page 1, and the page after the book halfway
-through the catalog: the platform's cursor, the peer's title and id; checked field for field), and each page of
-each is loaded in turn for every round (each round in the other order), each run started again while its
+uvicorn workers) serve side by side on perf_<size>, answer the same pages (page 1, and the page after the book
+halfway through the catalog: the platform's cursor, the peer's title and id; checked field for field), and each
+page of each is loaded in turn for every round (each round in the other order), each run started again while its
 connections are lopsided (bench/catalog.py's `balanced_wrk`). Prints every run, then per page the medians of the
-balanced runs and their ratio. Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
+balanced runs and their ratio, and the ratio of each round whose two runs were both balanced, with their median.
+Needs requirements-bench.txt (the peer's packages). Ports 8797, 8798.
 """
 
 import argparse
@@ -93,6 +94,18 @@ def main():
                 print(f"{size} {page} {name}: no balanced run")
         if len(medians) == 2:
             print(f"{size} {page} platform / peer: {medians['platform'] / medians['peer']:.2f}x")
+        # The same ratio round by round, where both runs of the round were balanced: each pair ran a few seconds
+        # apart, so a drift of the machine's speed between rounds cancels out of it.
+        pairs = [
+            platform["rps"] / peer["rps"]
+            for platform, peer in zip(runs[page, "platform"], runs[page, "peer"], strict=True)
+            if not catalog.lopsided(platform["connections"]) and not catalog.lopsided(peer["connections"])
+        ]
+        if pairs:
+            print(
+                f"{size} {page} platform / peer, round by round: {', '.join(f'{ratio:.2f}x' for ratio in pairs)};"
+                f" median {statistics.median(pairs):.2f}x"
+            )
 
 
 if __name__ == "__main__":
