@@ -314,13 +314,19 @@ def peer_installed() -> None:
         )
 
 
+def halfway_paths(data: dict) -> tuple[str, str]:
+    """The page of 20 after the book halfway through the catalog: the platform's path (its cursor), and the floor's and
+    the peer's (the book's title and id)."""
+    after_middle = urlencode({"limit": 20, "id": data["middle"]["id"], "title": data["middle"]["title"]})
+    return f"/api/v2/books/?limit=20&cursor={data['cursor']}", f"/books/?{after_middle}"
+
+
 def load(size: str, env: dict, data: dict, duration: int, ports: tuple[int, int, int]) -> list[dict]:
     platform_url, floor_url, peer_url = (f"http://127.0.0.1:{port}" for port in ports)
     cached_url = f"http://127.0.0.1:{ports[0] + 3}"
-    middle = data["middle"]
-    after_middle = urlencode({"limit": 20, "id": middle["id"], "title": middle["title"]})
-    deep_floor, deep_peer = f"{floor_url}/books/?{after_middle}", f"{peer_url}/books/?{after_middle}"
-    deep_platform = f"{platform_url}/api/v2/books/?limit=20&cursor={data['cursor']}"
+    platform_halfway, baseline_halfway = halfway_paths(data)
+    deep_floor, deep_peer = f"{floor_url}{baseline_halfway}", f"{peer_url}{baseline_halfway}"
+    deep_platform = f"{platform_url}{platform_halfway}"
     jwt = {"Authorization": f"Bearer {data['access']}"}
     book_id = data["book"]["id"]
     runs = [

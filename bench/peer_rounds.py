@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -46,13 +45,10 @@ def main():
     # The cursor and the book halfway through the catalog, read there (Django is set up once: one size a run).
     catalog.setup_django(catalog.environment(f"perf_{size}"))
     data = catalog.fixtures()
-    after_middle = urlencode({"limit": 20, "id": data["middle"]["id"], "title": data["middle"]["title"]})
+    platform_halfway, peer_halfway = catalog.halfway_paths(data)
     paths = {
         "first": {"platform": "/api/v2/books/?limit=20", "peer": "/books/?limit=20"},
-        "halfway": {
-            "platform": f"/api/v2/books/?limit=20&cursor={data['cursor']}",
-            "peer": f"/books/?{after_middle}",
-        },
+        "halfway": {"platform": platform_halfway, "peer": peer_halfway},
     }
     ports = {"platform": PLATFORM_PORT, "peer": PEER_PORT}
     runs = {(page, name): [] for page in pages for name in ports}

@@ -17,11 +17,6 @@ class RawJSON:
     def __init__(self, text: str):
         self.text = text
 
-    def __eq__(self, other):
-        return isinstance(other, RawJSON) and other.text == self.text
-
-    __hash__ = None
-
 
 class JSONEncoder(encoders.JSONEncoder):
     """DRF's encoder, which also writes RawJSON."""
