@@ -5,7 +5,7 @@ import re
 from functools import cached_property
 from operator import itemgetter
 from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -276,18 +276,21 @@ class KeysetPagination(pagination.BasePagination):
     def _url_with_cursor(self, cursor):
         """This page's URL with `cursor` in place of its own (None: with none), its parameters in the order DRF's
         replace_query_param writes them (by name)."""
-        scheme, netloc, path, pairs = self._url_parts
-        if cursor is not None:
-            pairs = sorted([*pairs, (self.cursor_query_param, cursor)], key=itemgetter(0))
-        return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
+        url, before, after = self._url_parts
+        pairs = [before, None if cursor is None else f"{self.cursor_query_param}={quote_plus(cursor)}", after]
+        query = "&".join(pair for pair in pairs if pair)
+        return f"{url}?{query}" if query else url
 
     @cached_property
     def _url_parts(self):
-        """This page's URL, split once for both links: its query's parameters (less the cursor) sorted by name."""
+        """This page's URL without its query, and its query's parameters (less the cursor) sorted by name and
+        encoded once for both links: those named before the cursor's parameter, and those after."""
         scheme, netloc, path, query, _ = urlsplit(self.request.build_absolute_uri())
         pairs = parse_qsl(query, keep_blank_values=True)
         pairs = sorted((pair for pair in pairs if pair[0] != self.cursor_query_param), key=itemgetter(0))
-        return scheme, netloc, path, pairs
+        before = urlencode([pair for pair in pairs if pair[0] < self.cursor_query_param])
+        after = urlencode([pair for pair in pairs if pair[0] > self.cursor_query_param])
+        return urlunsplit((scheme, netloc, path, "", "")), before, after
 
     @staticmethod
     def _flip(name):

@@ -204,8 +204,9 @@ def test_a_cursor_in_one_direction_is_one_row_comparison(api_client, shelf_of_45
 
 def test_links_write_the_query_as_drf_does(api_client, shelf_of_45):
     """The links are built from the page's URL split once; they say what DRF's replace_query_param would write: the
-    parameters by name, a repeated one's values in their order, the cursor in place of the page's own."""
-    params = "?ordering=title&limit=10&ordering=-price&flag="
+    parameters by name (some before the cursor's, some after), a repeated one's values in their order, the cursor in
+    place of the page's own."""
+    params = "?ordering=title&limit=10&ordering=-price&flag=&brand=a+b%26c&cursors=2"
     page_2 = data_of(api_client.get(reverse("v2:book-list") + params))["next"]
     page = data_of(api_client.get(page_2))
 
