@@ -286,8 +286,7 @@ class KeysetPagination(pagination.BasePagination):
         """This page's URL without its query, and its query's parameters (less the cursor) sorted by name and
         encoded once for both links: those named before the cursor's parameter, and those after."""
         scheme, netloc, path, query, _ = urlsplit(self.request.build_absolute_uri())
-        pairs = parse_qsl(query, keep_blank_values=True)
-        pairs = sorted((pair for pair in pairs if pair[0] != self.cursor_query_param), key=itemgetter(0))
+        pairs = sorted(parse_qsl(query, keep_blank_values=True), key=itemgetter(0))
         before = urlencode([pair for pair in pairs if pair[0] < self.cursor_query_param])
         after = urlencode([pair for pair in pairs if pair[0] > self.cursor_query_param])
         return urlunsplit((scheme, netloc, path, "", "")), before, after
